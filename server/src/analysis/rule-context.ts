@@ -1,0 +1,39 @@
+import type { Node, Tree } from "web-tree-sitter";
+import type { Rule } from "../rules/rule";
+import type { FileContext } from "./file-context";
+import type { Finding, Fix } from "./finding";
+import type { PointRange } from "../parse/positions";
+
+/** What a rule sees: the tree, the file's facts, the shared node index, and a way to report. */
+export class RuleContext {
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    readonly file: FileContext,
+    private readonly nodesOfType: (type: string) => readonly Node[],
+    private readonly rule: Rule,
+  ) {}
+
+  /** Every error-free node of this type, in document order (the type must be in `rule.nodeTypes`). */
+  nodes(type: string): readonly Node[] {
+    return this.nodesOfType(type);
+  }
+
+  finding(at: Node | PointRange, message: string, fix?: Fix): Finding {
+    const range = "startPosition" in at ? nodeRange(at) : at;
+    const finding: Finding = {
+      code: this.rule.code,
+      name: this.rule.name,
+      message,
+      severity: this.rule.severity,
+      range,
+      knowledge: this.rule.knowledge,
+    };
+    if (fix) finding.fix = fix;
+    return finding;
+  }
+}
+
+export function nodeRange(node: Node): PointRange {
+  return { start: node.startPosition, end: node.endPosition };
+}

@@ -1,0 +1,26 @@
+import type { Node } from "web-tree-sitter";
+
+/**
+ * `# noqa` handling, as in flake8 and Ruff: a bare `# noqa` silences every finding that starts on
+ * its line, `# noqa: PYM001,PYM006` only those codes. Only real comments count (tree-sitter
+ * comment nodes), so "# noqa" inside a string literal does nothing.
+ */
+const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/i;
+
+export type LineSuppression = "all" | ReadonlySet<string>;
+
+export function suppressionsByRow(comments: readonly Node[]): Map<number, LineSuppression> {
+  const byRow = new Map<number, LineSuppression>();
+  for (const comment of comments) {
+    const match = NOQA.exec(comment.text);
+    if (!match) continue;
+    const codes = match[1];
+    byRow.set(comment.startPosition.row, codes ? new Set(codes.toUpperCase().split(/[\s,]+/)) : "all");
+  }
+  return byRow;
+}
+
+export function isSuppressed(byRow: ReadonlyMap<number, LineSuppression>, row: number, code: string): boolean {
+  const rule = byRow.get(row);
+  return rule === "all" || (rule !== undefined && rule.has(code));
+}

@@ -1,0 +1,58 @@
+import type { KnowledgeBase } from "../knowledge/knowledge-base";
+import { pointToCli } from "../parse/positions";
+import type { CheckResult } from "./check-files";
+
+export interface TextStyle {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+}
+
+const plain: TextStyle = { bold: (t) => t, dim: (t) => t, red: (t) => t, yellow: (t) => t, cyan: (t) => t };
+const ansi = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
+const colored: TextStyle = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), yellow: ansi(33, 39), cyan: ansi(36, 39) };
+
+export function textStyle(color: boolean): TextStyle {
+  return color ? colored : plain;
+}
+
+/**
+ * One block per finding: where, what, why (the entry's one-sentence summary) and the fix; then
+ * a summary line that says how to learn more.
+ */
+export function formatText(result: CheckResult, knowledge: KnowledgeBase, style: TextStyle): string {
+  const out: string[] = [];
+  let count = 0;
+  let fixable = 0;
+  const entriesSeen = new Set<string>();
+  for (const file of result.files) {
+    for (const finding of file.findings) {
+      count++;
+      const at = pointToCli(file.lines, finding.range.start);
+      const code = finding.severity === "error" ? style.red(style.bold(finding.code)) : style.yellow(style.bold(finding.code));
+      out.push(`${style.bold(`${file.path}:${at.row}:${at.column}:`)} ${code} ${style.dim(`[${finding.name}]`)} ${finding.message}`);
+      const entry = knowledge.get(finding.knowledge);
+      if (entry) {
+        out.push(`  ${style.cyan("why:")} ${entry.summary}`);
+        entriesSeen.add(entry.id);
+      }
+      if (finding.fix) {
+        out.push(`  ${style.cyan("fix:")} ${finding.fix.title}${finding.fix.safe ? "" : " (review before applying)"}`);
+        fixable++;
+      }
+    }
+  }
+  const checked = result.files.length;
+  const files = `${checked} file${checked === 1 ? "" : "s"}`;
+  if (count === 0) {
+    out.push(`All clear: no findings in ${files}.`);
+  } else {
+    out.push("");
+    out.push(`Found ${count} finding${count === 1 ? "" : "s"} in ${files} (${fixable} with a quick fix).`);
+    const topics = [...entriesSeen].sort();
+    out.push(`Learn more: ${topics.map((id) => `python-mentor explain ${id}`).join(", ")}`);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,42 @@
+import { readFileSync, statSync } from "node:fs";
+
+/** Larger files are refused: no hand-written Python file is this big, and generated ones are not for teaching. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export type SourceRead = { ok: true; text: string } | { ok: false; error: string };
+
+/** Reads a Python file as UTF-8 text, or says in plain words why it cannot be checked. */
+export function readSource(file: string): SourceRead {
+  let bytes: Buffer;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) return { ok: false, error: "is a directory" };
+    if (stat.size > MAX_FILE_BYTES) {
+      return { ok: false, error: `file too large (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB)` };
+    }
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { ok: false, error: describeIoError(error) };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { ok: false, error: "binary file (contains NUL bytes), not Python source" };
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, error: "not valid UTF-8 (Python Mentor reads UTF-8 source only)" };
+  }
+}
+
+export function describeIoError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

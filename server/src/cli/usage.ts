@@ -1,0 +1,20 @@
+export const USAGE = `python-mentor: teaches Python as you code; flags pitfalls and explains them.
+
+Usage:
+  python-mentor check [options] PATH...   check Python files and folders
+  python-mentor explain [ID|CODE]         print a knowledge entry (no argument: list them)
+  python-mentor rules                     list the rules
+  python-mentor lsp --stdio               run the language server (for any LSP editor)
+  python-mentor --help | --version
+
+Options for check:
+  --format text|json|sarif   output format (default: text)
+  --select CODES             only these rules, comma-separated (PYM001,PYM004 or a prefix)
+  --ignore CODES             skip these rules, comma-separated
+  --no-color                 plain text even on a terminal (NO_COLOR is honoured too)
+
+Exit status: 0 no findings, 1 findings, 2 usage or I/O error (other files are still checked).
+`;
+
+/** A mistake on the command line: printed with a hint, exit status 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,36 @@
+import type { Parser } from "web-tree-sitter";
+import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
+import type { Analysis, Analyzer } from "../analysis/analyzer";
+import { DocumentTree } from "../parse/document-tree";
+
+/** One open document: its incrementally parsed tree and the analysis of its current version. */
+export class DocumentState {
+  private readonly tree: DocumentTree;
+  private cached: { version: number; analysis: Analysis } | undefined;
+
+  constructor(parser: Parser, uri: string, version: number, text: string) {
+    this.tree = new DocumentTree(parser, uri, version, text);
+  }
+
+  get documentTree(): DocumentTree {
+    return this.tree;
+  }
+
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    this.tree.applyChanges(changes, version);
+    this.cached = undefined;
+  }
+
+  /** Analysed at most once per version; hovers, code actions and diagnostics share it. */
+  analysis(analyzer: Analyzer): Analysis {
+    if (this.cached?.version !== this.tree.version) {
+      this.cached = { version: this.tree.version, analysis: analyzer.analyze(this.tree.tree, this.tree.text) };
+    }
+    return this.cached.analysis;
+  }
+
+  dispose(): void {
+    this.cached = undefined;
+    this.tree.dispose();
+  }
+}

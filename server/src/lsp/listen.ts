@@ -1,0 +1,60 @@
+import type { Connection } from "vscode-languageserver";
+import type { MentorServer } from "./mentor-server";
+
+/**
+ * Wires a MentorServer to a connection. Every handler is guarded: an exception is logged and
+ * answered with an empty result, and the server keeps serving.
+ */
+export function listen(connection: Connection, server: MentorServer): void {
+  const guard = <P, R>(name: string, handler: (params: P) => R, fallback: R) => (params: P): R => {
+    try {
+      return handler(params);
+    } catch (error) {
+      connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  };
+
+  // Publishing waits for the current burst of messages: several quick edits cost one analysis.
+  const pending = new Set<string>();
+  let scheduled = false;
+  const schedulePublish = (uri: string) => {
+    pending.add(uri);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      const uris = [...pending];
+      pending.clear();
+      for (const pendingUri of uris) {
+        const result = guard("diagnostics", (u: string) => server.diagnostics(u), undefined)(pendingUri);
+        if (result) void connection.sendDiagnostics(result);
+      }
+    });
+  };
+
+  connection.onInitialize((params) => server.initialize(params));
+  connection.onDidOpenTextDocument(
+    guard("didOpen", (params) => {
+      server.didOpen(params);
+      schedulePublish(params.textDocument.uri);
+    }, undefined),
+  );
+  connection.onDidChangeTextDocument(
+    guard("didChange", (params) => {
+      server.didChange(params);
+      schedulePublish(params.textDocument.uri);
+    }, undefined),
+  );
+  connection.onDidCloseTextDocument(
+    guard("didClose", (params) => {
+      server.didClose(params);
+      // Clear the closed file's problems, as other language servers do.
+      void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+    }, undefined),
+  );
+  connection.onHover(guard("hover", (params) => server.hover(params), null));
+  connection.onCodeAction(guard("codeAction", (params) => server.codeActions(params), []));
+  connection.onShutdown(() => server.dispose());
+  connection.listen();
+}

@@ -1,0 +1,39 @@
+import type { Node } from "web-tree-sitter";
+
+/** One `left op right` link of a comparison chain (`a < b is c` has two). */
+export interface ComparisonLink {
+  left: Node;
+  operator: Node;
+  right: Node;
+}
+
+export function comparisonLinks(comparison: Node): ComparisonLink[] {
+  const operands: Node[] = [];
+  const operators: Node[] = [];
+  for (let i = 0; i < comparison.childCount; i++) {
+    const child = comparison.child(i);
+    if (!child || child.type === "comment") continue;
+    if (comparison.fieldNameForChild(i) === "operators") operators.push(child);
+    else if (child.isNamed) operands.push(child);
+  }
+  const links: ComparisonLink[] = [];
+  for (let i = 0; i < operators.length && i + 1 < operands.length; i++) {
+    links.push({ left: operands[i], operator: operators[i], right: operands[i + 1] });
+  }
+  return links;
+}
+
+/** Strips redundant parentheses: `((1))` is the literal 1. */
+export function unparenthesize(node: Node): Node {
+  let current = node;
+  while (current.type === "parenthesized_expression" && current.namedChildCount === 1) {
+    const inner = current.namedChild(0);
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+export function linkRange(link: ComparisonLink) {
+  return { start: link.left.startPosition, end: link.right.endPosition };
+}

@@ -1,0 +1,76 @@
+import type { Node } from "web-tree-sitter";
+import type { Rule } from "./rule";
+import { comparisonLinks, linkRange, unparenthesize } from "./comparisons";
+
+/** Expressions that build a new object (or a cached one only by accident of the implementation). */
+const LITERAL_TYPES = new Set([
+  "string",
+  "concatenated_string",
+  "integer",
+  "float",
+  "tuple",
+  "list",
+  "dictionary",
+  "set",
+]);
+
+function isLiteral(expression: Node): boolean {
+  const node = unparenthesize(expression);
+  if (LITERAL_TYPES.has(node.type)) return true;
+  if (node.type === "unary_operator") {
+    const argument = node.childForFieldName("argument");
+    return argument !== null && (argument.type === "integer" || argument.type === "float");
+  }
+  return false;
+}
+
+export const isLiteralRule: Rule = {
+  code: "PYM001",
+  name: "is-literal",
+  knowledge: "is-vs-eq",
+  severity: "warning",
+  nodeTypes: ["comparison_operator"],
+  check(ctx) {
+    const findings = [];
+    for (const comparison of ctx.nodes("comparison_operator")) {
+      for (const link of comparisonLinks(comparison)) {
+        const operator = link.operator.type;
+        if (operator !== "is" && operator !== "is not") continue;
+        const literal = isLiteral(link.right) ? link.right : isLiteral(link.left) ? link.left : undefined;
+        if (!literal) continue;
+        const replacement = operator === "is" ? "==" : "!=";
+        findings.push(
+          ctx.finding(
+            linkRange(link),
+            `\`${operator}\` compares identity with a literal; this ${describeLiteral(literal)} is a new or cached object, so the result depends on the interpreter. Use \`${replacement}\` to compare values.`,
+            {
+              title: `Use ${replacement}`,
+              edits: [{ range: { start: link.operator.startPosition, end: link.operator.endPosition }, newText: replacement }],
+              safe: true,
+            },
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+function describeLiteral(expression: Node): string {
+  const node = unparenthesize(expression);
+  switch (node.type) {
+    case "string":
+    case "concatenated_string":
+      return "string";
+    case "tuple":
+      return "tuple";
+    case "list":
+      return "list";
+    case "dictionary":
+      return "dict";
+    case "set":
+      return "set";
+    default:
+      return "number";
+  }
+}

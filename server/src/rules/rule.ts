@@ -1,0 +1,16 @@
+import type { Finding, Severity } from "../analysis/finding";
+import type { RuleContext } from "../analysis/rule-context";
+
+export interface Rule {
+  code: string;
+  name: string;
+  /** Id of the knowledge entry that explains the pitfall. */
+  knowledge: string;
+  severity: Severity;
+  /**
+   * Node types the rule inspects. The engine collects all rules' types in one query over the
+   * tree, so adding a rule adds no extra walk.
+   */
+  nodeTypes: readonly string[];
+  check(ctx: RuleContext): Finding[];
+}
