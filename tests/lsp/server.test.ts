@@ -1,0 +1,167 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CodeAction, Hover, MarkupContent, TextEdit } from "vscode-languageserver";
+import type { Language } from "web-tree-sitter";
+import { MentorServer } from "../../server/src/lsp/mentor-server";
+import type { KnowledgeBase } from "../../server/src/knowledge/knowledge-base";
+import { loadKnowledge, loadLanguage } from "../helpers/runtime";
+import { applyLspEdits, positionOf } from "../helpers/lsp-text";
+
+let language: Language;
+let knowledge: KnowledgeBase;
+let server: MentorServer;
+beforeAll(async () => {
+  language = await loadLanguage();
+  knowledge = loadKnowledge();
+});
+afterEach(() => server?.dispose());
+
+const URI = "file:///work/demo.py";
+
+function open(text: string, documentChanges = false): MentorServer {
+  server = new MentorServer({ language, knowledge, version: "test" });
+  server.initialize({ processId: null, rootUri: null, capabilities: { workspace: { workspaceEdit: { documentChanges } } } });
+  server.didOpen({ textDocument: { uri: URI, languageId: "python", version: 1, text } });
+  return server;
+}
+
+function hoverText(hover: Hover | null): string {
+  expect(hover).not.toBeNull();
+  return (hover!.contents as MarkupContent).value;
+}
+
+function editsOf(action: CodeAction): TextEdit[] {
+  return action.edit?.changes?.[URI] ?? [];
+}
+
+describe("diagnostics", () => {
+  it("carry code, source, severity, documentation link and the document version", () => {
+    const text = "import aiohttp\n\nasync def main():\n    async with aiohttp.ClientSession as session:\n        pass\n";
+    const result = open(text).diagnostics(URI)!;
+    expect(result.version).toBe(1);
+    expect(result.diagnostics).toHaveLength(1);
+    const [diagnostic] = result.diagnostics;
+    expect(diagnostic).toMatchObject({
+      code: "PYM004",
+      source: "python-mentor",
+      severity: 1,
+      range: { start: { line: 3, character: 15 }, end: { line: 3, character: 36 } },
+      codeDescription: { href: expect.stringMatching(/^https:\/\/docs\.python\.org\//) },
+    });
+    expect(diagnostic.message).toContain("aiohttp.ClientSession()");
+  });
+
+  it("follow incremental edits", () => {
+    const s = open("x = 1\nif x is 1:\n    pass\n");
+    expect(s.diagnostics(URI)!.diagnostics.map((d) => d.code)).toEqual(["PYM001"]);
+    s.didChange({
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 5 }, end: { line: 1, character: 7 } }, text: "==" }],
+    });
+    expect(s.diagnostics(URI)).toEqual({ uri: URI, version: 2, diagnostics: [] });
+    s.didChange({
+      textDocument: { uri: URI, version: 3 },
+      contentChanges: [{ range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } }, text: " or x == None" }],
+    });
+    expect(s.diagnostics(URI)!.diagnostics.map((d) => d.code)).toEqual(["PYM002"]);
+  });
+
+  it("respect # noqa", () => {
+    const s = open("if x is 1:  # noqa: PYM001\n    pass\nif y is 2:  # noqa\n    pass\nif z is 3:  # noqa: PYM002\n    pass\n");
+    expect(s.diagnostics(URI)!.diagnostics.map((d) => d.range.start.line)).toEqual([4]);
+  });
+});
+
+describe("hover", () => {
+  it("on staticmethod explains classmethod", () => {
+    const text = "class Person:\n    @staticmethod\n    def make():\n        return 1\n";
+    const value = hoverText(open(text).hover({ textDocument: { uri: URI }, position: positionOf(text, "staticmethod", 3) }));
+    expect(value).toContain("`@staticmethod` vs `@classmethod`");
+    expect(value).toContain("classmethod");
+    expect(value).toContain("```python");
+    expect(value).toContain("https://docs.python.org/3/library/functions.html#classmethod");
+  });
+
+  it("on the `is` operator, on `is not`, and on `async with`", () => {
+    const text = "import aiohttp as ah\nasync def f(a, b):\n    if a is not b:\n        async with ah.ClientSession() as s:\n            pass\n";
+    const s = open(text);
+    expect(hoverText(s.hover({ textDocument: { uri: URI }, position: positionOf(text, "is not", 1) }))).toContain("identity or equality");
+    expect(hoverText(s.hover({ textDocument: { uri: URI }, position: positionOf(text, "not b", 1) }))).toContain("identity or equality");
+    expect(hoverText(s.hover({ textDocument: { uri: URI }, position: positionOf(text, "async with", 1) }))).toContain("Context managers");
+    expect(hoverText(s.hover({ textDocument: { uri: URI }, position: positionOf(text, "with ah", 1) }))).toContain("Context managers");
+  });
+
+  it("on an aliased import of aiohttp.ClientSession resolves the qualified name", () => {
+    const text = "from aiohttp import ClientSession as CS\nsession = CS()\n";
+    const hover = open(text).hover({ textDocument: { uri: URI }, position: positionOf(text, "CS()", 1) });
+    expect(hoverText(hover)).toContain("Context managers");
+    expect(hover!.range).toEqual({ start: { line: 1, character: 10 }, end: { line: 1, character: 12 } });
+  });
+
+  it("on a finding explains it, with the fix, and does not repeat the entry", () => {
+    const text = "x = 3\nprint(x is 3)\n";
+    const value = hoverText(open(text).hover({ textDocument: { uri: URI }, position: positionOf(text, "is 3", 0) }));
+    expect(value).toContain("**PYM001** is-literal");
+    expect(value).toContain("Quick fix: Use ==");
+    expect(value.match(/identity or equality/g)).toHaveLength(1);
+  });
+
+  it("returns null on plain code, unknown documents and positions out of range, and keeps serving", () => {
+    const text = "total = 1 + 2\n";
+    const s = open(text);
+    expect(s.hover({ textDocument: { uri: URI }, position: { line: 0, character: 1 } })).toBeNull();
+    expect(s.hover({ textDocument: { uri: "file:///nope.py" }, position: { line: 0, character: 0 } })).toBeNull();
+    expect(() => s.hover({ textDocument: { uri: URI }, position: { line: 9999, character: 9999 } })).not.toThrow();
+    expect(() => s.hover({ textDocument: { uri: URI }, position: { line: -1, character: -5 } })).not.toThrow();
+    expect(s.diagnostics(URI)!.diagnostics).toEqual([]);
+  });
+});
+
+describe("code actions", () => {
+  // The whole row, as a client asks when the selection covers the line.
+  const range = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 200 } });
+
+  it("offer the fix and 'Disable for this line', whose edits do what they say", () => {
+    const text = "x = 1\nif x is 1:\n    pass\n";
+    const s = open(text);
+    const diagnostics = s.diagnostics(URI)!.diagnostics;
+    const actions = s.codeActions({ textDocument: { uri: URI }, range: diagnostics[0].range, context: { diagnostics } });
+    expect(actions.map((a) => a.title)).toEqual(["Use ==", "Disable PYM001 for this line", "Fix all safe Python Mentor problems"]);
+    expect(actions[0]).toMatchObject({ kind: "quickfix", isPreferred: true, diagnostics: [{ code: "PYM001" }] });
+    const fixed = applyLspEdits(text, editsOf(actions[0]));
+    expect(fixed).toBe("x = 1\nif x == 1:\n    pass\n");
+    expect(applyLspEdits(text, editsOf(actions[1]))).toBe("x = 1\nif x is 1:  # noqa: PYM001\n    pass\n");
+
+    // Applying the fix through an edit clears the diagnostic.
+    s.didChange({ textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: fixed }] });
+    expect(s.diagnostics(URI)!.diagnostics).toEqual([]);
+  });
+
+  it("'Disable for this line' extends an existing noqa list", () => {
+    const text = "if x is 1 and y == None:  # noqa: PYM001\n    pass\n";
+    const s = open(text);
+    const actions = s.codeActions({ textDocument: { uri: URI }, range: range(0), context: { diagnostics: [], only: ["quickfix"] } });
+    const disable = actions.find((a) => a.title === "Disable PYM002 for this line")!;
+    expect(applyLspEdits(text, editsOf(disable))).toBe("if x is 1 and y == None:  # noqa: PYM001,PYM002\n    pass\n");
+  });
+
+  it("source.fixAll.pythonMentor applies every safe fix and leaves unsafe ones", () => {
+    const text = "import threading\nif a is 1 or b is not 'x' or c == None:\n    with threading.Lock:\n        pass\n";
+    const s = open(text, true);
+    const actions = s.codeActions({ textDocument: { uri: URI }, range: range(0), context: { diagnostics: [], only: ["source.fixAll.pythonMentor"] } });
+    expect(actions).toHaveLength(1);
+    const change = actions[0].edit!.documentChanges![0] as { textDocument: { version: number }; edits: TextEdit[] };
+    expect(change.textDocument.version).toBe(1);
+    expect(applyLspEdits(text, change.edits)).toBe(
+      "import threading\nif a == 1 or b != 'x' or c == None:\n    with threading.Lock():\n        pass\n",
+    );
+  });
+
+  it("turn a staticmethod factory into a classmethod", () => {
+    const text = "class Person:\n    @staticmethod\n    def make(name):\n        return Person(name)\n";
+    const s = open(text);
+    const actions = s.codeActions({ textDocument: { uri: URI }, range: range(3), context: { diagnostics: [] } });
+    const fix = actions.find((a) => a.title.startsWith("Make it a @classmethod"))!;
+    expect(fix.isPreferred).toBe(false);
+    expect(applyLspEdits(text, editsOf(fix))).toBe("class Person:\n    @classmethod\n    def make(cls, name):\n        return cls(name)\n");
+  });
+});
