@@ -43,6 +43,11 @@ await Promise.all([
     outfile: path.join(dist, "python-mentor.js"),
     plugins: [buildInfoPlugin(entries)],
   }),
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, "bench/stdlib-bench.ts")],
+    outfile: path.join(dist, "bench.js"),
+  }),
 ]);
 
 copyFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm"), path.join(dist, "web-tree-sitter.wasm"));

@@ -21,7 +21,7 @@ export interface Analysis {
 export type Logger = (message: string) => void;
 
 /** Node types the engine itself needs, whatever the rules ask for. */
-const ENGINE_NODE_TYPES = ["comment", "import_statement", "import_from_statement", "class_definition"];
+const ENGINE_NODE_TYPES = ["comment", "import_statement", "import_from_statement"];
 
 /**
  * Runs rules over a tree. All rules share one tree-sitter query that captures every node type

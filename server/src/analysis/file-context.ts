@@ -1,38 +1,35 @@
 import type { Node } from "web-tree-sitter";
 import { BUILTIN_NAMES } from "./builtin-names";
+import { localBindings, type Binding } from "./scopes";
 
 /**
- * File-level facts every rule may need: what each imported name means, which names the module
- * binds itself, and the classes it defines. Built once per analysis from the shared node index.
+ * File-level facts every rule may need: what each imported name means and which names each
+ * scope binds itself. Built once per analysis; scopes are read lazily, only when a rule asks.
  */
 export class FileContext {
   /** Local name -> qualified name: `import aiohttp as ah` gives ah -> aiohttp. */
   readonly imports = new Map<string, string>();
-  /** Names bound at module level by def, class or assignment (they shadow builtins). */
-  readonly moduleBindings = new Set<string>();
-  /** Classes defined anywhere in the file, by name (the last definition wins, as at run time). */
-  readonly classes = new Map<string, Node>();
+  private readonly scopes = new Map<number, Map<string, Binding>>();
 
-  constructor(root: Node, nodesOfType: (type: string) => readonly Node[]) {
+  constructor(
+    private readonly root: Node,
+    nodesOfType: (type: string) => readonly Node[],
+  ) {
     for (const node of nodesOfType("import_statement")) this.addImport(node);
     for (const node of nodesOfType("import_from_statement")) this.addFromImport(node);
-    for (const node of nodesOfType("class_definition")) {
-      const name = node.childForFieldName("name");
-      if (name) this.classes.set(name.text, node);
-    }
-    this.collectModuleBindings(root);
   }
 
   /**
    * The qualified name an expression refers to (`aiohttp.ClientSession`, `builtins.open`), or
-   * undefined when it is local, unknown or not a plain name/attribute chain.
+   * undefined when it is a local name, unknown, or not a plain name/attribute chain.
    */
   qualifiedName(node: Node): string | undefined {
     if (node.type === "identifier") {
       const name = node.text;
+      const binding = this.binding(node);
+      if (binding) return undefined;
       const imported = this.imports.get(name);
       if (imported) return imported;
-      if (this.moduleBindings.has(name) || isParameterOfEnclosingFunction(node, name)) return undefined;
       return BUILTIN_NAMES.has(name) ? `builtins.${name}` : undefined;
     }
     if (node.type === "attribute") {
@@ -45,13 +42,11 @@ export class FileContext {
     return undefined;
   }
 
-  /** The class this identifier names, when it is defined in this file and not shadowed by an import or parameter. */
+  /** The class an identifier names, when this file defines it exactly once in a visible scope. */
   localClass(identifier: Node): Node | undefined {
-    const name = identifier.text;
-    if (identifier.type !== "identifier" || this.imports.has(name) || isParameterOfEnclosingFunction(identifier, name)) {
-      return undefined;
-    }
-    return this.classes.get(name);
+    if (identifier.type !== "identifier") return undefined;
+    const binding = this.binding(identifier);
+    return binding?.kind === "class" ? binding.node : undefined;
   }
 
   /** True when the class has a method with one of these names in its own body. */
@@ -65,6 +60,28 @@ export class FileContext {
       if (name && methods.includes(name)) return true;
     }
     return false;
+  }
+
+  /**
+   * How the innermost enclosing function, or else the module, binds this name (Python's LEGB
+   * without the class-body step, which nested functions do not see). Undefined when only an
+   * import or a builtin can explain it. A module name that is also imported counts as the import.
+   */
+  binding(identifier: Node): Binding | undefined {
+    const name = identifier.text;
+    for (let scope = identifier.parent; scope; scope = scope.parent) {
+      if (scope.type !== "function_definition" && scope.type !== "lambda") continue;
+      const found = this.bindingsOf(scope).get(name);
+      if (found) return found;
+    }
+    if (this.imports.has(name)) return undefined;
+    return this.bindingsOf(this.root).get(name);
+  }
+
+  private bindingsOf(scope: Node): Map<string, Binding> {
+    let bindings = this.scopes.get(scope.id);
+    if (!bindings) this.scopes.set(scope.id, (bindings = localBindings(scope)));
+    return bindings;
   }
 
   private addImport(node: Node): void {
@@ -95,46 +112,4 @@ export class FileContext {
       }
     }
   }
-
-  private collectModuleBindings(root: Node): void {
-    for (const statement of root.namedChildren) {
-      if (!statement) continue;
-      const definition = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
-      if (definition?.type === "function_definition" || definition?.type === "class_definition") {
-        const name = definition.childForFieldName("name")?.text;
-        if (name) this.moduleBindings.add(name);
-      } else if (statement.type === "expression_statement") {
-        const assignment = statement.namedChild(0);
-        if (assignment?.type === "assignment" || assignment?.type === "augmented_assignment") {
-          const left = assignment.childForFieldName("left");
-          if (left?.type === "identifier") this.moduleBindings.add(left.text);
-        }
-      }
-    }
-    // An explicit import of the same name wins over a local binding that came before it and vice
-    // versa; without flow analysis the import is the better guess, so imports are not shadowed here.
-    for (const name of this.imports.keys()) this.moduleBindings.delete(name);
-  }
-}
-
-function isParameterOfEnclosingFunction(node: Node, name: string): boolean {
-  for (let scope = node.parent; scope; scope = scope.parent) {
-    if (scope.type !== "function_definition" && scope.type !== "lambda") continue;
-    const parameters = scope.childForFieldName("parameters");
-    if (parameters && parameterNames(parameters).includes(name)) return true;
-  }
-  return false;
-}
-
-function parameterNames(parameters: Node): string[] {
-  const names: string[] = [];
-  for (const parameter of parameters.namedChildren) {
-    if (!parameter) continue;
-    if (parameter.type === "identifier") names.push(parameter.text);
-    else {
-      const name = parameter.childForFieldName("name") ?? parameter.namedChild(0);
-      if (name?.type === "identifier") names.push(name.text);
-    }
-  }
-  return names;
 }

@@ -14,17 +14,17 @@ export const staticmethodNamesOwnClassRule: Rule = {
     for (const decorated of ctx.nodes("decorated_definition")) {
       const decorator = staticmethodDecorator(ctx, decorated);
       const method = decorated.childForFieldName("definition");
-      const owner = enclosingClassName(decorated);
-      if (!decorator || method?.type !== "function_definition" || !owner) continue;
-      const references = ownClassReferences(method, owner);
+      const ownerClass = enclosingClass(decorated);
+      const owner = ownerClass?.childForFieldName("name")?.text;
+      if (!decorator || method?.type !== "function_definition" || !ownerClass || !owner) continue;
+      const references = ownClassReferences(ctx, method, ownerClass, owner);
       if (references.length === 0) continue;
       const fix = toClassmethod(decorator, method, references);
       for (const reference of references) {
-        const uses = reference.parent?.type === "call" ? `constructs \`${owner}\`` : `reads \`${owner}.${reference.parent?.childForFieldName("attribute")?.text ?? ""}\``;
         findings.push(
           ctx.finding(
             reference,
-            `This staticmethod ${uses} by name, so calling it through a subclass still uses \`${owner}\`. A @classmethod receives the class it is called on as \`cls\`.`,
+            `This staticmethod constructs \`${owner}\` by name, so calling it through a subclass still builds a \`${owner}\`. A @classmethod receives the class it is called on as \`cls\`.`,
             fix,
           ),
         );
@@ -44,45 +44,35 @@ function staticmethodDecorator(ctx: RuleContext, decorated: Node): Node | undefi
   return undefined;
 }
 
-/** Name of the class whose body directly holds this definition. */
-function enclosingClassName(decorated: Node): string | undefined {
+/** The class whose body directly holds this definition. */
+function enclosingClass(decorated: Node): Node | undefined {
   const block = decorated.parent;
   const owner = block?.type === "block" ? block.parent : null;
-  return owner?.type === "class_definition" ? owner.childForFieldName("name")?.text : undefined;
+  return owner?.type === "class_definition" ? owner : undefined;
 }
 
 /**
- * References to the class inside the method that a classmethod would write as `cls`: calls
- * `Owner(...)` and plain reads of a class attribute's value (`return Owner.default`). Left alone,
- * because there the base class may well be meant: writes (`Owner.count += 1`), uses of a shared
- * object (`Owner.registry.append(x)`), calls of other methods (`Owner.helper()`) and other uses
- * (`isinstance(x, Owner)`).
+ * Constructions `Owner(...)` inside the method: what a classmethod would write as `cls(...)`.
+ * Other uses of the class name stay quiet, because there the base class is usually meant:
+ * reading a constant or an enum member (`Owner.LIMIT`), a shared object (`Owner._registry`),
+ * writes (`Owner.count += 1`) and checks (`isinstance(x, Owner)`).
  */
-function ownClassReferences(method: Node, owner: string): Node[] {
+function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, owner: string): Node[] {
   const body = method.childForFieldName("body");
   if (!body) return [];
   const references: Node[] = [];
   const visit = (node: Node): void => {
-    // A nested class of the same name would shadow the owner; stop there.
-    if (node.type === "class_definition") return;
-    if (node.type === "identifier" && node.text === owner && isConstructionOrRead(node)) references.push(node);
+    if (node.type === "call") {
+      const callee = node.childForFieldName("function");
+      // The name must still mean the owner here: a local class or variable may shadow it.
+      if (callee?.type === "identifier" && callee.text === owner && ctx.file.binding(callee)?.node?.equals(ownerClass)) {
+        references.push(callee);
+      }
+    }
     for (const child of node.namedChildren) if (child) visit(child);
   };
   visit(body);
   return references;
-}
-
-function isConstructionOrRead(identifier: Node): boolean {
-  const parent = identifier.parent;
-  if (!parent) return false;
-  if (parent.type === "call") return parent.childForFieldName("function")?.equals(identifier) ?? false;
-  if (parent.type !== "attribute" || !parent.childForFieldName("object")?.equals(identifier)) return false;
-  const grand = parent.parent;
-  if (grand?.type === "attribute" || grand?.type === "call" || grand?.type === "subscript") return false;
-  const isTarget =
-    (grand?.type === "assignment" || grand?.type === "augmented_assignment") &&
-    (grand.childForFieldName("left")?.equals(parent) ?? false);
-  return !isTarget;
 }
 
 function toClassmethod(decorator: Node, method: Node, references: readonly Node[]): Fix | undefined {
