@@ -144,6 +144,16 @@ describe("code actions", () => {
     expect(applyLspEdits(text, editsOf(disable))).toBe("if x is 1 and y == None:  # noqa: PYM001,PYM002\n    pass\n");
   });
 
+  it("do not offer 'Disable for this line' where a comment would land inside a string or after a backslash", () => {
+    const text = 'if x is 1 and y == None and z == """first\nsecond""":\n    pass\nif x is 2 and \\\n        y == None:\n    pass\n';
+    const s = open(text);
+    const titles = (line: number) =>
+      s.codeActions({ textDocument: { uri: URI }, range: range(line), context: { diagnostics: [], only: ["quickfix"] } }).map((a) => a.title);
+    expect(titles(0)).toEqual(["Use ==", "Use is"]);
+    expect(titles(3)).toEqual(["Use =="]);
+    expect(titles(4)).toEqual(["Use is", "Disable PYM002 for this line"]);
+  });
+
   it("source.fixAll.pythonMentor applies every safe fix and leaves unsafe ones", () => {
     const text = "import threading\nif a is 1 or b is not 'x' or c == None:\n    with threading.Lock:\n        pass\n";
     const s = open(text, true);

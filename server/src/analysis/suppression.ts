@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 
 /**
  * `# noqa` handling, as in flake8 and Ruff: a bare `# noqa` silences every finding that starts on
@@ -23,4 +23,16 @@ export function suppressionsByRow(comments: readonly Node[]): Map<number, LineSu
 export function isSuppressed(byRow: ReadonlyMap<number, LineSuppression>, row: number, code: string): boolean {
   const rule = byRow.get(row);
   return rule === "all" || (rule !== undefined && rule.has(code));
+}
+
+/**
+ * Whether a `# noqa` comment can be appended to this row without changing the program: not when
+ * the row ends inside a multi-line string, nor after a backslash continuation.
+ */
+export function rowAcceptsComment(tree: Tree, row: number, line: string): boolean {
+  if (/\\\s*$/.test(line)) return false;
+  for (let node: Node | null = tree.rootNode.descendantForPosition({ row, column: line.length }); node; node = node.parent) {
+    if ((node.type === "string" || node.type === "concatenated_string") && node.endPosition.row > row) return false;
+  }
+  return true;
 }

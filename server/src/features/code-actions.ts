@@ -7,6 +7,8 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { Tree } from "web-tree-sitter";
+import { rowAcceptsComment } from "../analysis/suppression";
 import type { Finding, TextEdit } from "../analysis/finding";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { rangeToLsp, type PointRange } from "../parse/positions";
@@ -26,6 +28,7 @@ export interface EditOptions {
 export function codeActionsFor(
   params: CodeActionParams,
   document: TextDocument,
+  tree: Tree,
   findings: readonly Finding[],
   knowledge: KnowledgeBase,
   options: EditOptions,
@@ -50,7 +53,8 @@ export function codeActionsFor(
       const lineKey = `${finding.code}@${finding.range.start.row}`;
       if (disabled.has(lineKey)) continue;
       disabled.add(lineKey);
-      actions.push(disableForLine(document, finding, diagnostic, options));
+      const action = disableForLine(document, tree, finding, diagnostic, options);
+      if (action) actions.push(action);
     }
   }
   if (wants(FIX_ALL_KIND)) {
@@ -73,9 +77,16 @@ export function safeEdits(findings: readonly Finding[]): LspTextEdit[] {
   return taken.map(toLspEdit);
 }
 
-function disableForLine(document: TextDocument, finding: Finding, diagnostic: Diagnostic, options: EditOptions): CodeAction {
+function disableForLine(
+  document: TextDocument,
+  tree: Tree,
+  finding: Finding,
+  diagnostic: Diagnostic,
+  options: EditOptions,
+): CodeAction | undefined {
   const row = finding.range.start.row;
   const line = document.getText({ start: { line: row, character: 0 }, end: { line: row + 1, character: 0 } }).replace(/\r?\n$/, "");
+  if (!rowAcceptsComment(tree, row, line)) return undefined;
   const existing = /#\s*noqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)/i.exec(line);
   const edit: LspTextEdit = existing
     ? {

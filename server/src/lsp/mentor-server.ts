@@ -108,7 +108,7 @@ export class MentorServer {
     const state = this.documents.get(params.textDocument.uri);
     if (!state) return [];
     const findings = state.analysis(this.analyzer).findings;
-    return codeActionsFor(params, state.documentTree.textDocument, findings, this.options.knowledge, {
+    return codeActionsFor(params, state.documentTree.textDocument, state.documentTree.tree, findings, this.options.knowledge, {
       documentChanges: this.documentChanges,
     });
   }
