@@ -6,6 +6,8 @@ import { collectFiles } from "../server/src/cli/collect-files";
 import { readSource } from "../server/src/cli/read-source";
 import { createParser, loadPythonLanguage } from "../server/src/parse/python-parser";
 import { RULES } from "../server/src/rules/registry";
+import { KnowledgeBase } from "../server/src/knowledge/knowledge-base";
+import { MentorServer } from "../server/src/lsp/mentor-server";
 
 /**
  * Parse-only versus parse + every rule over the Python standard library, in one process, a few
@@ -57,6 +59,45 @@ async function main(): Promise<void> {
   console.log(row("parse only", parseOnly));
   console.log(row("parse + all rules", full));
   console.log(`\nrules cost ${((full.median / parseOnly.median - 1) * 100).toFixed(0)}% on top of parsing; ${findings} findings`);
+
+  keystrokes(language, sources);
+}
+
+/**
+ * A 10,000-line file open in the server (in-process): one-character edits in the middle, each
+ * timed from didChange to diagnostics ready (incremental reparse + all rules, whole file).
+ */
+function keystrokes(language: Parameters<typeof createParser>[0], sources: string[]): void {
+  const lines: string[] = [];
+  for (const text of sources) {
+    if (lines.length >= 10_000) break;
+    if (!text.includes("\t")) lines.push(...text.split("\n"));
+  }
+  const text = lines.slice(0, 10_000).join("\n");
+  const server = new MentorServer({ language, knowledge: new KnowledgeBase([]), version: "bench" });
+  const uri = "file:///bench.py";
+  server.didOpen({ textDocument: { uri, languageId: "python", version: 0, text } });
+  server.diagnostics(uri);
+  const row = 5_000;
+  const samples: number[] = [];
+  for (let version = 1; version <= 200; version++) {
+    const insert = version % 2 === 1;
+    const start = performance.now();
+    server.didChange({
+      textDocument: { uri, version },
+      contentChanges: [
+        insert
+          ? { range: { start: { line: row, character: 0 }, end: { line: row, character: 0 } }, text: " " }
+          : { range: { start: { line: row, character: 0 }, end: { line: row, character: 1 } }, text: "" },
+      ],
+    });
+    server.diagnostics(uri);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  console.log(`\nkeystroke on a 10,000-line file (edit -> reparse -> all rules -> diagnostics), 200 edits:`);
+  console.log(`median ${samples[100].toFixed(2)} ms, worst ${samples[samples.length - 1].toFixed(2)} ms`);
+  server.dispose();
 }
 
 void main();
