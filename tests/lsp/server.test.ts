@@ -105,6 +105,48 @@ describe("hover", () => {
     expect(value.match(/identity or equality/g)).toHaveLength(1);
   });
 
+  it("on a special method's definition and on a decorator imported from contextlib", () => {
+    const text =
+      "from contextlib import contextmanager\n\nclass Box:\n    def __enter__(self):\n        return self\n\n" +
+      "@contextmanager\ndef opened():\n    yield 1\n\nwith Box() as b:\n    pass\n";
+    const s = open(text);
+    for (const [needle, delta] of [["__enter__", 2], ["contextmanager\ndef", 3], ["with Box", 1]] as const) {
+      const hover = s.hover({ textDocument: { uri: URI }, position: positionOf(text, needle, delta) });
+      expect(hoverText(hover), needle).toContain("Context managers");
+    }
+    expect(s.hover({ textDocument: { uri: URI }, position: positionOf(text, "Box:", 1) })).toBeNull();
+  });
+
+  it("survives random edits and hovers anywhere, with diagnostics matching a fresh open", () => {
+    let text =
+      "import aiohttp\nclass P:\n    @staticmethod\n    def f():\n        return P()\n" +
+      "async def g(x):\n    async with aiohttp.ClientSession as s:\n        return x is 1 or x == None\n";
+    const s = open(text);
+    let seed = 11;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const pieces = ["", "x", "(", ")", ":", "\n", "    ", " is ", "None", "😀", "한", '"', "'''", "@staticmethod\n", "with "];
+    const at = (offset: number) => {
+      const before = text.slice(0, offset).split("\n");
+      return { line: before.length - 1, character: before[before.length - 1].length };
+    };
+    for (let version = 2; version < 300; version++) {
+      const start = random(text.length + 1);
+      const end = Math.min(text.length, start + random(5));
+      const insert = pieces[random(pieces.length)];
+      s.didChange({ textDocument: { uri: URI, version }, contentChanges: [{ range: { start: at(start), end: at(end) }, text: insert }] });
+      text = text.slice(0, start) + insert + text.slice(end);
+      const position = at(random(text.length + 1));
+      expect(() => s.hover({ textDocument: { uri: URI }, position })).not.toThrow();
+      const range = { start: position, end: position };
+      expect(() => s.codeActions({ textDocument: { uri: URI }, range, context: { diagnostics: [] } })).not.toThrow();
+    }
+    const incremental = s.diagnostics(URI)!.diagnostics;
+    const fresh = new MentorServer({ language, knowledge, version: "test" });
+    fresh.didOpen({ textDocument: { uri: URI, languageId: "python", version: 1, text } });
+    expect(incremental).toEqual(fresh.diagnostics(URI)!.diagnostics);
+    fresh.dispose();
+  });
+
   it("returns null on plain code, unknown documents and positions out of range, and keeps serving", () => {
     const text = "total = 1 + 2\n";
     const s = open(text);

@@ -1,4 +1,6 @@
 import type { Node } from "web-tree-sitter";
+import type { Fix } from "../analysis/finding";
+import type { RuleContext } from "../analysis/rule-context";
 
 /** One `left op right` link of a comparison chain (`a < b is c` has two). */
 export interface ComparisonLink {
@@ -36,4 +38,18 @@ export function unparenthesize(node: Node): Node {
 
 export function linkRange(link: ComparisonLink) {
   return { start: link.left.startPosition, end: link.right.endPosition };
+}
+
+/** Every link of every error-free comparison in the file, in document order. */
+export function* allComparisonLinks(ctx: RuleContext): Generator<ComparisonLink> {
+  for (const comparison of ctx.nodes("comparison_operator")) yield* comparisonLinks(comparison);
+}
+
+/** A fix that swaps the link's operator (`is` -> `==`) and touches nothing else. */
+export function replaceOperator(link: ComparisonLink, replacement: string, safe: boolean): Fix {
+  return {
+    title: `Use ${replacement}`,
+    edits: [{ range: { start: link.operator.startPosition, end: link.operator.endPosition }, newText: replacement }],
+    safe,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
-import { comparisonLinks, linkRange, unparenthesize } from "./comparisons";
+import { allComparisonLinks, linkRange, replaceOperator, unparenthesize } from "./comparisons";
 
 /** Expressions that build a new object (or a cached one only by accident of the implementation). */
 const LITERAL_TYPES = new Set([
@@ -32,25 +32,14 @@ export const isLiteralRule: Rule = {
   nodeTypes: ["comparison_operator"],
   check(ctx) {
     const findings = [];
-    for (const comparison of ctx.nodes("comparison_operator")) {
-      for (const link of comparisonLinks(comparison)) {
-        const operator = link.operator.type;
-        if (operator !== "is" && operator !== "is not") continue;
-        const literal = isLiteral(link.right) ? link.right : isLiteral(link.left) ? link.left : undefined;
-        if (!literal) continue;
-        const replacement = operator === "is" ? "==" : "!=";
-        findings.push(
-          ctx.finding(
-            linkRange(link),
-            `\`${operator}\` compares identity with a literal; this ${describeLiteral(literal)} is a new or cached object, so the result depends on the interpreter. Use \`${replacement}\` to compare values.`,
-            {
-              title: `Use ${replacement}`,
-              edits: [{ range: { start: link.operator.startPosition, end: link.operator.endPosition }, newText: replacement }],
-              safe: true,
-            },
-          ),
-        );
-      }
+    for (const link of allComparisonLinks(ctx)) {
+      const operator = link.operator.type;
+      if (operator !== "is" && operator !== "is not") continue;
+      const literal = isLiteral(link.right) ? link.right : isLiteral(link.left) ? link.left : undefined;
+      if (!literal) continue;
+      const replacement = operator === "is" ? "==" : "!=";
+      const message = `\`${operator}\` compares identity with a literal; this ${describeLiteral(literal)} is a new or cached object, so the result depends on the interpreter. Use \`${replacement}\` to compare values.`;
+      findings.push(ctx.finding(linkRange(link), message, replaceOperator(link, replacement, true)));
     }
     return findings;
   },
