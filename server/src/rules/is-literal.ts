@@ -38,12 +38,18 @@ export const isLiteralRule: Rule = {
       const literal = isLiteral(link.right) ? link.right : isLiteral(link.left) ? link.left : undefined;
       if (!literal) continue;
       const replacement = operator === "is" ? "==" : "!=";
-      const message = `\`${operator}\` compares identity with a literal; this ${describeLiteral(literal)} is a new or cached object, so the result depends on the interpreter. Use \`${replacement}\` to compare values.`;
+      const kind = describeLiteral(literal);
+      const why = FRESH_DISPLAYS.has(kind)
+        ? `a ${kind} display builds a new object every time, so this is always ${operator === "is" ? "False" : "True"}`
+        : `whether an equal ${kind} is the same object depends on caching inside the interpreter`;
+      const message = `\`${operator}\` compares identity, not value: ${why}. Use \`${replacement}\` to compare values.`;
       findings.push(ctx.finding(linkRange(link), message, replaceOperator(link, replacement, true)));
     }
     return findings;
   },
 };
+
+const FRESH_DISPLAYS = new Set(["list", "dict", "set"]);
 
 function describeLiteral(expression: Node): string {
   const node = unparenthesize(expression);

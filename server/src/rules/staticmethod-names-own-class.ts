@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
+import { parameterNames } from "../analysis/scopes";
 
 export const staticmethodNamesOwnClassRule: Rule = {
   code: "PYM005",
@@ -78,8 +79,8 @@ function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, ow
 function toClassmethod(decorator: Node, method: Node, references: readonly Node[]): Fix | undefined {
   const parameters = method.childForFieldName("parameters");
   if (!parameters) return undefined;
-  const names = parameters.namedChildren.map((p) => (p?.type === "identifier" ? p.text : p?.childForFieldName("name")?.text ?? p?.namedChild(0)?.text));
-  if (names.includes("cls")) return undefined;
+  // A parameter already called cls would clash; the user has to choose a name then.
+  if (parameterNames(parameters).includes("cls")) return undefined;
   const open = parameters.child(0);
   if (!open || open.type !== "(") return undefined;
   const edits: TextEdit[] = [
