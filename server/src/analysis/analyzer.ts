@@ -53,9 +53,10 @@ export class Analyzer {
     const findings: Finding[] = [];
     for (const rule of this.rules) {
       if (!isSelected(rule.code, selection)) continue;
+      const codes = [rule.code, ...(rule.equivalents ?? [])];
       try {
         for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule))) {
-          if (!isSuppressed(suppressions, finding.range.start.row, finding.code)) findings.push(finding);
+          if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
         }
       } catch (error) {
         // One broken rule must not take the others down; say so once per rule, not per keystroke.

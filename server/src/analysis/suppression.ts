@@ -20,9 +20,10 @@ export function suppressionsByRow(comments: readonly Node[]): Map<number, LineSu
   return byRow;
 }
 
-export function isSuppressed(byRow: ReadonlyMap<number, LineSuppression>, row: number, code: string): boolean {
+/** Whether `# noqa` on this row silences a finding with any of these codes (its own and equivalents). */
+export function isSuppressed(byRow: ReadonlyMap<number, LineSuppression>, row: number, codes: readonly string[]): boolean {
   const rule = byRow.get(row);
-  return rule === "all" || (rule !== undefined && rule.has(code));
+  return rule === "all" || (rule !== undefined && codes.some((code) => rule.has(code)));
 }
 
 /**

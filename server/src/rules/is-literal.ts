@@ -29,6 +29,7 @@ export const isLiteralRule: Rule = {
   name: "is-literal",
   knowledge: "is-vs-eq",
   severity: "warning",
+  equivalents: ["F632"],
   nodeTypes: ["comparison_operator"],
   check(ctx) {
     const findings = [];

@@ -6,6 +6,7 @@ export const noneEqualityRule: Rule = {
   name: "none-equality",
   knowledge: "none-comparison",
   severity: "warning",
+  equivalents: ["E711"],
   nodeTypes: ["comparison_operator"],
   check(ctx) {
     const findings = [];

@@ -8,6 +8,11 @@ export interface Rule {
   knowledge: string;
   severity: Severity;
   /**
+   * Codes of the same check in other linters (Ruff, flake8, pylint). A `# noqa` naming one of
+   * them silences this rule too, so code already reviewed for that linter is not flagged again.
+   */
+  equivalents?: readonly string[];
+  /**
    * Node types the rule inspects. The engine collects all rules' types in one query over the
    * tree, so adding a rule adds no extra walk.
    */

@@ -53,27 +53,52 @@ function enclosingClass(decorated: Node): Node | undefined {
 }
 
 /**
- * Constructions `Owner(...)` inside the method: what a classmethod would write as `cls(...)`.
- * Other uses of the class name stay quiet, because there the base class is usually meant:
- * reading a constant or an enum member (`Owner.LIMIT`), a shared object (`Owner._registry`),
- * writes (`Owner.count += 1`) and checks (`isinstance(x, Owner)`).
+ * The factory pattern: `Owner(...)` whose result the method returns, directly
+ * (`return Owner(x)`, `return Owner() if ok else None`) or through a local name
+ * (`person = Owner(x)` ... `return person`). That is what a classmethod would write as
+ * `cls(...)`. Instances built for internal use, and other uses of the class name (constants,
+ * enum members, shared registries, `isinstance`), stay quiet: there the base class is meant.
  */
 function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, owner: string): Node[] {
   const body = method.childForFieldName("body");
   if (!body) return [];
-  const references: Node[] = [];
+  const direct: Node[] = [];
+  const viaName: { name: string; callee: Node }[] = [];
+  const returnedNames = new Set<string>();
   const visit = (node: Node): void => {
-    if (node.type === "call") {
+    if (node.type === "return_statement") {
+      const value = node.namedChild(0);
+      if (value?.type === "identifier") returnedNames.add(value.text);
+    } else if (node.type === "call") {
       const callee = node.childForFieldName("function");
       // The name must still mean the owner here: a local class or variable may shadow it.
       if (callee?.type === "identifier" && callee.text === owner && ctx.file.binding(callee)?.node?.equals(ownerClass)) {
-        references.push(callee);
+        const target = resultTarget(node);
+        if (target === "returned") direct.push(callee);
+        else if (target) viaName.push({ name: target.name, callee });
       }
     }
     for (const child of node.namedChildren) if (child) visit(child);
   };
   visit(body);
-  return references;
+  const references = [...direct, ...viaName.filter(({ name }) => returnedNames.has(name)).map(({ callee }) => callee)];
+  return references.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Where a call's value goes: straight out of a `return`, into a plain local name, or elsewhere. */
+function resultTarget(call: Node): "returned" | { name: string } | undefined {
+  let value = call;
+  let parent = call.parent;
+  while (parent && (parent.type === "parenthesized_expression" || parent.type === "conditional_expression")) {
+    value = parent;
+    parent = parent.parent;
+  }
+  if (parent?.type === "return_statement") return "returned";
+  if (parent?.type === "assignment" && parent.childForFieldName("right")?.equals(value)) {
+    const left = parent.childForFieldName("left");
+    if (left?.type === "identifier") return { name: left.text };
+  }
+  return undefined;
 }
 
 function toClassmethod(decorator: Node, method: Node, references: readonly Node[]): Fix | undefined {
