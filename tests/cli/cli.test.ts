@@ -89,9 +89,12 @@ describe("python-mentor check", () => {
     const binary = write("bad/blob.py", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
     const latin1 = write("bad/latin1.py", Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]));
     const good = write("bad/good.py", "x = 1\nprint(x is 1)\n");
+    const huge = write("bad/huge.py", Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
     const missing = path.join(work, "bad/missing.py");
-    const run = runCli(["check", missing, binary, latin1, good]);
+    const run = runCli(["check", missing, binary, latin1, "/dev/null", huge, good]);
     expect(run.status).toBe(2);
+    expect(run.stderr).toContain("/dev/null: not a regular file");
+    expect(run.stderr).toContain(`${huge}: file too large (10.0 MiB; the limit is 10 MiB)`);
     expect(run.stderr).toContain(`${missing}: no such file or directory`);
     expect(run.stderr).toContain(`${binary}: binary file`);
     expect(run.stderr).toContain(`${latin1}: not valid UTF-8`);

@@ -11,6 +11,8 @@ export function readSource(file: string): SourceRead {
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) return { ok: false, error: "is a directory" };
+    // Reading a FIFO or a device could block forever or never end.
+    if (!stat.isFile()) return { ok: false, error: "not a regular file" };
     if (stat.size > MAX_FILE_BYTES) {
       return { ok: false, error: `file too large (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB)` };
     }
