@@ -21,7 +21,10 @@ export interface Analysis {
 export type Logger = (message: string) => void;
 
 /** Node types the engine itself needs, whatever the rules ask for. */
-const ENGINE_NODE_TYPES = ["comment", "import_statement", "import_from_statement"];
+const ENGINE_NODE_TYPES = ["import_statement", "import_from_statement"];
+
+/** Only comments that may hold a `# noqa` are captured: most comments never reach JavaScript. */
+const NOQA_COMMENTS = '((comment) @noqa_comment (#match? @noqa_comment "[nN][oO][qQ][aA]"))';
 
 /**
  * Runs rules over a tree. All rules share one tree-sitter query that captures every node type
@@ -37,7 +40,8 @@ export class Analyzer {
     private readonly log: Logger = () => {},
   ) {
     const types = new Set([...ENGINE_NODE_TYPES, ...rules.flatMap((rule) => rule.nodeTypes)]);
-    this.query = new Query(language, [...types].map((type) => `(${type}) @${type}`).join("\n"));
+    const patterns = [...types].map((type) => `(${type}) @${type}`);
+    this.query = new Query(language, [NOQA_COMMENTS, ...patterns].join("\n"));
   }
 
   analyze(tree: Tree, text: string, selection: RuleSelection = {}): Analysis {
@@ -48,7 +52,7 @@ export class Analyzer {
       bucket.push(node);
     }
     const file = new FileContext(tree.rootNode, (type) => index.get(type) ?? []);
-    const suppressions = suppressionsByRow(index.get("comment") ?? []);
+    const suppressions = suppressionsByRow(index.get("noqa_comment") ?? []);
     const ruleNodes = errorFreeNodes(index);
     const findings: Finding[] = [];
     for (const rule of this.rules) {
