@@ -54,12 +54,13 @@ export class Analyzer {
     const file = new FileContext(tree.rootNode, (type) => index.get(type) ?? []);
     const suppressions = suppressionsByRow(index.get("noqa_comment") ?? []);
     const ruleNodes = errorFreeNodes(index);
+    const memo = new Map<string, unknown>();
     const findings: Finding[] = [];
     for (const rule of this.rules) {
       if (!isSelected(rule.code, selection)) continue;
       const codes = [rule.code, ...(rule.equivalents ?? [])];
       try {
-        for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule))) {
+        for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule, memo))) {
           if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
         }
       } catch (error) {

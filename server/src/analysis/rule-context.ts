@@ -12,7 +12,17 @@ export class RuleContext {
     readonly file: FileContext,
     private readonly nodesOfType: (type: string) => readonly Node[],
     private readonly rule: Rule,
+    private readonly memo: Map<string, unknown>,
   ) {}
+
+  /**
+   * A value computed once per analysis and shared by every rule that asks under the same key,
+   * so two rules that need the same derived facts (say, comparison links) pay for them once.
+   */
+  shared<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
 
   /** Every error-free node of this type, in document order (the type must be in `rule.nodeTypes`). */
   nodes(type: string): readonly Node[] {

@@ -40,9 +40,9 @@ export function linkRange(link: ComparisonLink) {
   return { start: link.left.startPosition, end: link.right.endPosition };
 }
 
-/** Every link of every error-free comparison in the file, in document order. */
-export function* allComparisonLinks(ctx: RuleContext): Generator<ComparisonLink> {
-  for (const comparison of ctx.nodes("comparison_operator")) yield* comparisonLinks(comparison);
+/** Every link of every error-free comparison in the file, in document order (computed once per analysis). */
+export function allComparisonLinks(ctx: RuleContext): readonly ComparisonLink[] {
+  return ctx.shared("comparison-links", () => ctx.nodes("comparison_operator").flatMap(comparisonLinks));
 }
 
 /** A fix that swaps the link's operator (`is` -> `==`) and touches nothing else. */
