@@ -38,10 +38,13 @@ export function codeActionsFor(
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     const disabled = new Set<string>();
+    // Findings may share one fix (every reference in a PYM005 method): offer it once.
+    const offered = new Set<Finding["fix"]>();
     for (const finding of findings) {
       if (!overlaps(finding.range, params.range)) continue;
       const diagnostic = toDiagnostic(finding, knowledge);
-      if (finding.fix) {
+      if (finding.fix && !offered.has(finding.fix)) {
+        offered.add(finding.fix);
         actions.push({
           title: finding.fix.title,
           kind: CodeActionKind.QuickFix,
