@@ -7,6 +7,15 @@ import type { Node, Tree } from "web-tree-sitter";
  */
 const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/i;
 
+/**
+ * Where a `# noqa: CODES` list ends in a line (UTF-16 offset), so a code can be appended to it;
+ * undefined when the line has no such list (a bare `# noqa` already silences everything).
+ */
+export function noqaListEnd(line: string): number | undefined {
+  const match = NOQA.exec(line);
+  return match?.[1] ? match.index + match[0].length : undefined;
+}
+
 export type LineSuppression = "all" | ReadonlySet<string>;
 
 export function suppressionsByRow(comments: readonly Node[]): Map<number, LineSuppression> {

@@ -8,7 +8,7 @@ import {
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Tree } from "web-tree-sitter";
-import { rowAcceptsComment } from "../analysis/suppression";
+import { noqaListEnd, rowAcceptsComment } from "../analysis/suppression";
 import type { Finding, TextEdit } from "../analysis/finding";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { rangeToLsp, type PointRange } from "../parse/positions";
@@ -90,13 +90,9 @@ function disableForLine(
   const row = finding.range.start.row;
   const line = document.getText({ start: { line: row, character: 0 }, end: { line: row + 1, character: 0 } }).replace(/\r?\n$/, "");
   if (!rowAcceptsComment(tree, row, line)) return undefined;
-  const existing = /#\s*noqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)/i.exec(line);
-  const edit: LspTextEdit = existing
-    ? {
-        range: { start: { line: row, character: existing.index + existing[0].length }, end: { line: row, character: existing.index + existing[0].length } },
-        newText: `,${finding.code}`,
-      }
-    : { range: { start: { line: row, character: line.length }, end: { line: row, character: line.length } }, newText: `  # noqa: ${finding.code}` };
+  const listEnd = noqaListEnd(line);
+  const at = { line: row, character: listEnd ?? line.length };
+  const edit: LspTextEdit = { range: { start: at, end: at }, newText: listEnd === undefined ? `  # noqa: ${finding.code}` : `,${finding.code}` };
   return {
     title: `Disable ${finding.code} for this line`,
     kind: CodeActionKind.QuickFix,

@@ -113,10 +113,6 @@ export class MentorServer {
     });
   }
 
-  isOpen(uri: string): boolean {
-    return this.documents.has(uri);
-  }
-
   dispose(): void {
     for (const state of this.documents.values()) state.dispose();
     this.documents.clear();
