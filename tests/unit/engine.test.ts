@@ -53,6 +53,7 @@ describe("analyzer", () => {
       knowledge: "is-vs-eq",
       severity: "warning",
       nodeTypes: ["comparison_operator"],
+      messages: {},
       check() {
         throw new Error("boom");
       },

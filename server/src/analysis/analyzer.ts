@@ -4,12 +4,15 @@ import { FileContext } from "./file-context";
 import type { Finding } from "./finding";
 import { RuleContext } from "./rule-context";
 import { isSuppressed, suppressionsByRow } from "./suppression";
+import type { Locale } from "../i18n/locale";
 
 export interface RuleSelection {
   /** Codes (or prefixes such as "PYM0") to run; all rules when absent or empty. */
   select?: readonly string[];
   /** Codes (or prefixes) to skip; applied after select. */
   ignore?: readonly string[];
+  /** The language of messages and fix titles; English when absent. */
+  locale?: Locale;
 }
 
 export interface Analysis {
@@ -60,7 +63,7 @@ export class Analyzer {
       if (!isSelected(rule.code, selection)) continue;
       const codes = [rule.code, ...(rule.equivalents ?? [])];
       try {
-        for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule, memo))) {
+        for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale))) {
           if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
         }
       } catch (error) {

@@ -3,6 +3,7 @@ import type { Rule } from "../rules/rule";
 import type { FileContext } from "./file-context";
 import type { Finding, Fix } from "./finding";
 import type { PointRange } from "../parse/positions";
+import { fillTemplate, type Locale } from "../i18n/locale";
 
 /** What a rule sees: the tree, the file's facts, the shared node index, and a way to report. */
 export class RuleContext {
@@ -13,7 +14,15 @@ export class RuleContext {
     private readonly nodesOfType: (type: string) => readonly Node[],
     private readonly rule: Rule,
     private readonly memo: Map<string, unknown>,
+    readonly locale: Locale = "en",
   ) {}
+
+  /** The rule's message `key` in the analysis language, placeholders filled. */
+  t(key: string, args: Readonly<Record<string, string>> = {}): string {
+    const text = this.rule.messages[key];
+    if (!text) throw new Error(`rule ${this.rule.code} has no message "${key}"`);
+    return fillTemplate(text[this.locale] || text.en, args);
+  }
 
   /**
    * A value computed once per analysis and shared by every rule that asks under the same key,

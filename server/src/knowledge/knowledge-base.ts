@@ -1,6 +1,7 @@
 import type { KnowledgeEntry } from "./entry";
+import { DEFAULT_LOCALE } from "../i18n/locale";
 
-export const DEFAULT_LOCALE = "en";
+export { DEFAULT_LOCALE };
 
 /** Lookup over compiled entries: by id, by hover trigger, by rule code, with English as fallback. */
 export class KnowledgeBase {

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import type { EntrySections, KnowledgeEntry } from "./entry";
+import { SECTION_LAYOUTS, type EntryLayout, type EntrySections, type KnowledgeEntry, type SectionKey } from "./entry";
 
 /** A broken entry: names the file and the field, so the build can say exactly what to fix. */
 export class EntryError extends Error {
@@ -12,7 +12,6 @@ export class EntryError extends Error {
   }
 }
 
-const SECTION_ORDER = ["Explanation", "Example", "Pitfall", "Use instead"] as const;
 const TRIGGER = /^(keyword:[a-z]+( [a-z]+)?|def:__[a-z0-9_]+__|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)$/;
 const RULE_CODE = /^PYM\d{3}$/;
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -79,23 +78,28 @@ function parseSections(body: string, file: string): EntrySections {
     headings.push(parts[i]);
     contents.set(parts[i], parts[i + 1].trim());
   }
-  if (headings.join("|") !== SECTION_ORDER.join("|")) {
-    throw new EntryError(file, "body", `sections must be ${SECTION_ORDER.map((s) => `"## ${s}"`).join(", ")} in that order; found ${headings.map((s) => `"## ${s}"`).join(", ") || "none"}`);
+  const layout = (Object.keys(SECTION_LAYOUTS) as EntryLayout[]).find(
+    (candidate) => headings.join("|") === SECTION_LAYOUTS[candidate].join("|"),
+  );
+  if (!layout) {
+    const expected = Object.values(SECTION_LAYOUTS)
+      .map((keys) => keys.map((key) => `"## ${key}"`).join(", "))
+      .join(" or ");
+    throw new EntryError(file, "body", `sections must be ${expected}, in that order; found ${headings.map((h) => `"## ${h}"`).join(", ") || "none"}`);
   }
-  const section = (name: string) => {
-    const text = contents.get(name) ?? "";
-    if (text === "") throw new EntryError(file, `## ${name}`, "is empty");
-    return text;
-  };
-  const example = section("Example");
-  const useInstead = section("Use instead");
+  const all = SECTION_LAYOUTS[layout].map((key) => {
+    const markdown = contents.get(key) ?? "";
+    if (markdown === "") throw new EntryError(file, `## ${key}`, "is empty");
+    return { key, markdown };
+  });
+  const section = (key: SectionKey) => all.find((candidate) => candidate.key === key)?.markdown ?? "";
   return {
-    explanation: section("Explanation"),
-    example,
-    exampleCode: singlePythonBlock(example, file, "## Example"),
-    pitfall: section("Pitfall"),
-    useInstead,
-    useInsteadCode: singlePythonBlock(useInstead, file, "## Use instead"),
+    layout,
+    all,
+    explanation: section(layout === "rule" ? "What it does" : "Explanation"),
+    pitfall: section(layout === "rule" ? "Why it matters" : "Pitfall"),
+    exampleCode: singlePythonBlock(section("Example"), file, "## Example"),
+    useInsteadCode: singlePythonBlock(section("Use instead"), file, "## Use instead"),
   };
 }
 

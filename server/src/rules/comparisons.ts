@@ -46,9 +46,9 @@ export function allComparisonLinks(ctx: RuleContext): readonly ComparisonLink[] 
 }
 
 /** A fix that swaps the link's operator (`is` -> `==`) and touches nothing else. */
-export function replaceOperator(link: ComparisonLink, replacement: string, safe: boolean): Fix {
+export function replaceOperator(link: ComparisonLink, replacement: string, safe: boolean, title: string): Fix {
   return {
-    title: `Use ${replacement}`,
+    title,
     edits: [{ range: { start: link.operator.startPosition, end: link.operator.endPosition }, newText: replacement }],
     safe,
   };

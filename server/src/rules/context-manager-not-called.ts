@@ -25,6 +25,19 @@ export const contextManagerNotCalledRule: Rule = {
   knowledge: "context-managers",
   severity: "error",
   nodeTypes: ["with_item"],
+  messages: {
+    class: {
+      en: "`{statement}` needs a context manager object, but `{name}` is the class itself; call it: `{name}()`. As written it fails at run time.",
+      ko: "`{statement}`에는 컨텍스트 매니저 객체가 필요한데 `{name}`은 클래스 자체입니다. `{name}()`처럼 호출하세요. 이대로면 실행할 때 실패합니다.",
+      "zh-cn": "`{statement}` 需要一个上下文管理器对象，但 `{name}` 是类本身；请调用它：`{name}()`。照现在的写法运行时会出错。",
+    },
+    function: {
+      en: "`{statement}` needs a context manager object, but `{name}` is the function itself; call it: `{name}()`. As written it fails at run time.",
+      ko: "`{statement}`에는 컨텍스트 매니저 객체가 필요한데 `{name}`은 함수 자체입니다. `{name}()`처럼 호출하세요. 이대로면 실행할 때 실패합니다.",
+      "zh-cn": "`{statement}` 需要一个上下文管理器对象，但 `{name}` 是函数本身；请调用它：`{name}()`。照现在的写法运行时会出错。",
+    },
+    fix: { en: "Call {name}()", ko: "{name}() 호출", "zh-cn": "调用 {name}()" },
+  },
   check(ctx) {
     const findings = [];
     for (const item of ctx.nodes("with_item")) {
@@ -37,9 +50,9 @@ export const contextManagerNotCalledRule: Rule = {
       findings.push(
         ctx.finding(
           expression,
-          `\`${statement}\` needs a context manager object, but \`${expression.text}\` is the ${described} itself; call it: \`${expression.text}()\`. As written it fails at run time.`,
+          ctx.t(described, { statement, name: expression.text }),
           {
-            title: `Call ${expression.text}()`,
+            title: ctx.t("fix", { name: expression.text }),
             edits: [{ range: { start: expression.endPosition, end: expression.endPosition }, newText: "()" }],
             safe: true,
           },

@@ -31,6 +31,19 @@ export const isLiteralRule: Rule = {
   severity: "warning",
   equivalents: ["F632"],
   nodeTypes: ["comparison_operator"],
+  messages: {
+    freshDisplay: {
+      en: "`{operator}` compares identity, not value: a {kind} display builds a new object every time, so this is always {result}. Use `{replacement}` to compare values.",
+      ko: "`{operator}`는 값이 아니라 객체의 동일성을 비교합니다. {kind} 표기는 매번 새 객체를 만들기 때문에 이 비교는 항상 {result}입니다. 값을 비교하려면 `{replacement}`를 쓰세요.",
+      "zh-cn": "`{operator}` 比较的是对象身份，而不是值：{kind} 字面量每次都会创建新对象，所以结果总是 {result}。比较值请用 `{replacement}`。",
+    },
+    cachedValue: {
+      en: "`{operator}` compares identity, not value: whether an equal {kind} is the same object depends on caching inside the interpreter. Use `{replacement}` to compare values.",
+      ko: "`{operator}`는 값이 아니라 객체의 동일성을 비교합니다. 같은 값의 {kind}가 같은 객체인지는 인터프리터 내부 캐싱에 달려 있습니다. 값을 비교하려면 `{replacement}`를 쓰세요.",
+      "zh-cn": "`{operator}` 比较的是对象身份，而不是值：相等的 {kind} 是否为同一个对象取决于解释器内部的缓存。比较值请用 `{replacement}`。",
+    },
+    fix: { en: "Use {replacement}", ko: "{replacement} 사용", "zh-cn": "改用 {replacement}" },
+  },
   check(ctx) {
     const findings = [];
     for (const link of allComparisonLinks(ctx)) {
@@ -40,11 +53,9 @@ export const isLiteralRule: Rule = {
       if (!literal) continue;
       const replacement = operator === "is" ? "==" : "!=";
       const kind = describeLiteral(literal);
-      const why = FRESH_DISPLAYS.has(kind)
-        ? `a ${kind} display builds a new object every time, so this is always ${operator === "is" ? "False" : "True"}`
-        : `whether an equal ${kind} is the same object depends on caching inside the interpreter`;
-      const message = `\`${operator}\` compares identity, not value: ${why}. Use \`${replacement}\` to compare values.`;
-      findings.push(ctx.finding(linkRange(link), message, replaceOperator(link, replacement, true)));
+      const args = { operator, replacement, kind, result: operator === "is" ? "False" : "True" };
+      const message = ctx.t(FRESH_DISPLAYS.has(kind) ? "freshDisplay" : "cachedValue", args);
+      findings.push(ctx.finding(linkRange(link), message, replaceOperator(link, replacement, true, ctx.t("fix", args))));
     }
     return findings;
   },

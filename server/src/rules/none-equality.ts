@@ -8,6 +8,14 @@ export const noneEqualityRule: Rule = {
   severity: "warning",
   equivalents: ["E711"],
   nodeTypes: ["comparison_operator"],
+  messages: {
+    message: {
+      en: "`{operator} None` asks the object's `__eq__`, which a class may override; None is a singleton, so test it with `{replacement} None`.",
+      ko: "`{operator} None`은 객체의 `__eq__`에 묻는데, 클래스가 이를 재정의할 수 있습니다. None은 하나뿐인 객체이므로 `{replacement} None`으로 검사하세요.",
+      "zh-cn": "`{operator} None` 会调用对象的 `__eq__`，而类可以重写它；None 是单例，请用 `{replacement} None` 来判断。",
+    },
+    fix: { en: "Use {replacement}", ko: "{replacement} 사용", "zh-cn": "改用 {replacement}" },
+  },
   check(ctx) {
     const findings = [];
     for (const link of allComparisonLinks(ctx)) {
@@ -15,9 +23,9 @@ export const noneEqualityRule: Rule = {
       if (operator !== "==" && operator !== "!=") continue;
       if (unparenthesize(link.left).type !== "none" && unparenthesize(link.right).type !== "none") continue;
       const replacement = operator === "==" ? "is" : "is not";
-      const message = `\`${operator} None\` asks the object's \`__eq__\`, which a class may override; None is a singleton, so test it with \`${replacement} None\`.`;
+      const args = { operator, replacement };
       // Not safe for fix-all: some libraries overload == None on purpose (SQLAlchemy filters, NumPy arrays).
-      findings.push(ctx.finding(linkRange(link), message, replaceOperator(link, replacement, false)));
+      findings.push(ctx.finding(linkRange(link), ctx.t("message", args), replaceOperator(link, replacement, false, ctx.t("fix", args))));
     }
     return findings;
   },

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
+import type { LocalizedText } from "../i18n/locale";
 
 export interface Rule {
   code: string;
@@ -17,5 +18,10 @@ export interface Rule {
    * tree, so adding a rule adds no extra walk.
    */
   nodeTypes: readonly string[];
+  /**
+   * Every text the rule shows (finding messages, fix titles) by key, in every language, with
+   * `{placeholder}`s; the rule picks one with `ctx.t(key, args)`. Code in backticks stays as is.
+   */
+  messages: Readonly<Record<string, LocalizedText>>;
   check(ctx: RuleContext): Finding[];
 }

@@ -10,6 +10,14 @@ export const staticmethodNamesOwnClassRule: Rule = {
   knowledge: "staticmethod-vs-classmethod",
   severity: "warning",
   nodeTypes: ["decorated_definition"],
+  messages: {
+    message: {
+      en: "This staticmethod constructs `{owner}` by name, so calling it through a subclass still builds a `{owner}`. A @classmethod receives the class it is called on as `cls`.",
+      ko: "이 staticmethod는 `{owner}`를 이름으로 직접 생성하므로 하위 클래스에서 호출해도 `{owner}`가 만들어집니다. @classmethod는 호출된 클래스를 `cls`로 받습니다.",
+      "zh-cn": "这个 staticmethod 按名字构造 `{owner}`，所以即使通过子类调用，得到的仍是 `{owner}`。@classmethod 会把调用它的类作为 `cls` 传入。",
+    },
+    fix: { en: "Make it a @classmethod and use cls", ko: "@classmethod로 바꾸고 cls 사용", "zh-cn": "改为 @classmethod 并使用 cls" },
+  },
   check(ctx) {
     const findings = [];
     for (const decorated of ctx.nodes("decorated_definition")) {
@@ -20,12 +28,12 @@ export const staticmethodNamesOwnClassRule: Rule = {
       if (!decorator || method?.type !== "function_definition" || !ownerClass || !owner) continue;
       const references = ownClassReferences(ctx, method, ownerClass, owner);
       if (references.length === 0) continue;
-      const fix = toClassmethod(decorator, method, references);
+      const fix = toClassmethod(decorator, method, references, ctx.t("fix"));
       for (const reference of references) {
         findings.push(
           ctx.finding(
             reference,
-            `This staticmethod constructs \`${owner}\` by name, so calling it through a subclass still builds a \`${owner}\`. A @classmethod receives the class it is called on as \`cls\`.`,
+            ctx.t("message", { owner }),
             fix,
           ),
         );
@@ -101,7 +109,7 @@ function resultTarget(call: Node): "returned" | { name: string } | undefined {
   return undefined;
 }
 
-function toClassmethod(decorator: Node, method: Node, references: readonly Node[]): Fix | undefined {
+function toClassmethod(decorator: Node, method: Node, references: readonly Node[], title: string): Fix | undefined {
   const parameters = method.childForFieldName("parameters");
   if (!parameters) return undefined;
   // A parameter already called cls would clash; the user has to choose a name then.
@@ -113,5 +121,5 @@ function toClassmethod(decorator: Node, method: Node, references: readonly Node[
     { range: { start: open.endPosition, end: open.endPosition }, newText: parameters.namedChildCount > 0 ? "cls, " : "cls" },
     ...references.map((reference) => ({ range: { start: reference.startPosition, end: reference.endPosition }, newText: "cls" })),
   ];
-  return { title: "Make it a @classmethod and use cls", edits, safe: false };
+  return { title, edits, safe: false };
 }
