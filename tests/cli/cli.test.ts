@@ -50,6 +50,7 @@ describe("python-mentor check", () => {
         end_location: { row: 1, column: 40 },
         fix: {
           message: "Use ==",
+          applicability: "safe",
           edits: [{ content: "==", location: { row: 1, column: 34 }, end_location: { row: 1, column: 36 } }],
         },
         url: "https://docs.python.org/3/reference/expressions.html#is-not",

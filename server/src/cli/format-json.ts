@@ -14,6 +14,8 @@ export interface JsonFinding {
   end_location: { row: number; column: number };
   fix: {
     message: string;
+    /** Like Ruff: safe fixes run in fix-all; unsafe ones only one by one or with --unsafe-fixes. */
+    applicability: "safe" | "unsafe";
     edits: { content: string; location: { row: number; column: number }; end_location: { row: number; column: number } }[];
   } | null;
   url: string | null;
@@ -35,6 +37,7 @@ function toJsonFinding(file: FileResult, finding: Finding, knowledge: KnowledgeB
     fix: finding.fix
       ? {
           message: finding.fix.title,
+          applicability: finding.fix.safe ? "safe" : "unsafe",
           edits: finding.fix.edits.map((edit) => ({
             content: edit.newText,
             location: pointToCli(file.lines, edit.range.start),

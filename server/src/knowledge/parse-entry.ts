@@ -1,4 +1,5 @@
 import { parse as parseYaml } from "yaml";
+import { BUILTIN_NAMES } from "../analysis/builtin-names";
 import { SECTION_LAYOUTS, type EntryLayout, type EntrySections, type KnowledgeEntry, type SectionKey } from "./entry";
 
 /** A broken entry: names the file and the field, so the build can say exactly what to fix. */
@@ -12,7 +13,14 @@ export class EntryError extends Error {
   }
 }
 
-const TRIGGER = /^(keyword:[a-z]+( [a-z]+)?|def:__[a-z0-9_]+__|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)$/;
+/**
+ * Hover triggers: a qualified name (`concurrent.futures.ThreadPoolExecutor`, a method of a known
+ * class `collections.deque.appendleft`, or a module `flask`), `keyword:X` (`keyword:async with`),
+ * `def:__name__` (a special method's definition), `attr:__name__` (a special attribute read) and
+ * `syntax:X` (`syntax:decorator`, `syntax:generator-expression`).
+ */
+const TRIGGER =
+  /^(keyword:[a-z]+( [a-z]+)?|def:__[a-z0-9_]+__|attr:__[a-z0-9_]+__|syntax:[a-z]+(-[a-z]+)*|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 const RULE_CODE = /^PYM\d{3}$/;
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -46,7 +54,10 @@ export function parseEntry(source: string, file: string, expectedId: string, loc
   const triggers = stringList(fields, "triggers", file);
   for (const trigger of triggers) {
     if (!TRIGGER.test(trigger)) {
-      throw new EntryError(file, "triggers", `"${trigger}" is not a qualified name (module.name), keyword:X or def:__name__`);
+      throw new EntryError(file, "triggers", `"${trigger}" is not a qualified name (module.name), keyword:X, def:__name__, attr:__name__ or syntax:X`);
+    }
+    if (BUILTIN_NAMES.has(trigger)) {
+      throw new EntryError(file, "triggers", `"${trigger}" is a builtin: write builtins.${trigger} (a bare name means a module)`);
     }
   }
   const rules = stringList(fields, "rules", file);
