@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
+// PYM_OUTDIR builds elsewhere, so parallel work can build without clobbering dist/.
+const dist = process.env.PYM_OUTDIR ? path.resolve(process.env.PYM_OUTDIR) : path.join(root, "dist");
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const production = process.argv.includes("--production");
@@ -52,7 +53,7 @@ await Promise.all([
 
 copyFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm"), path.join(dist, "web-tree-sitter.wasm"));
 copyFileSync(path.join(path.dirname(require.resolve("tree-sitter-python/package.json")), "tree-sitter-python.wasm"), path.join(dist, "tree-sitter-python.wasm"));
-console.log(`built dist/ (python-mentor ${pkg.version}, ${entries.length} knowledge entries)`);
+console.log(`built ${path.relative(root, dist) || dist}/ (python-mentor ${pkg.version}, ${entries.length} knowledge entries)`);
 
 /** Runs the TypeScript knowledge compiler (bundled on the fly) over knowledge/<locale>/*.md. */
 async function compileKnowledge() {

@@ -48,7 +48,9 @@ export function parseEntry(source: string, file: string, expectedId: string, loc
   if (!ID.test(id)) throw new EntryError(file, "id", `"${id}" must be lower-case words joined by hyphens`);
   if (id !== expectedId) throw new EntryError(file, "id", `"${id}" must match the file name "${expectedId}"`);
   const summary = requireString(fields, "summary", file);
-  if (!/[.!?]$/.test(summary) || /[.!?]\s+\S/.test(summary.replace(/`[^`]*`/g, "code").replace(/\b(e\.g|i\.e|etc|vs)\./g, "x"))) {
+  const prose = summary.replace(/`[^`]*`/g, "code").replace(/\b(e\.g|i\.e|etc|vs)\./g, "x");
+  // One sentence: a full stop only at the end (Chinese and Korean full stops count as well).
+  if (!/[.!?。！？]$/.test(summary) || /[.!?]\s+\S|[。！？]./.test(prose)) {
     throw new EntryError(file, "summary", "must be exactly one sentence, ending with a period");
   }
   const triggers = stringList(fields, "triggers", file);
