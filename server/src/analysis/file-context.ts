@@ -68,14 +68,22 @@ export class FileContext {
    * import or a builtin can explain it. A module name that is also imported counts as the import.
    */
   binding(identifier: Node): Binding | undefined {
+    const scope = this.bindingScope(identifier);
+    return scope ? this.bindingsOf(scope).get(identifier.text) : undefined;
+  }
+
+  /**
+   * The function, lambda or module whose own scope binds this name (see `binding`), or undefined
+   * when only an import or a builtin explains it.
+   */
+  bindingScope(identifier: Node): Node | undefined {
     const name = identifier.text;
     for (let scope = identifier.parent; scope; scope = scope.parent) {
       if (scope.type !== "function_definition" && scope.type !== "lambda") continue;
-      const found = this.bindingsOf(scope).get(name);
-      if (found) return found;
+      if (this.bindingsOf(scope).has(name)) return scope;
     }
     if (this.imports.has(name)) return undefined;
-    return this.bindingsOf(this.root).get(name);
+    return this.bindingsOf(this.root).has(name) ? this.root : undefined;
   }
 
   private bindingsOf(scope: Node): Map<string, Binding> {

@@ -1,6 +1,8 @@
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { pointToCli } from "../parse/positions";
 import type { CheckResult } from "./check-files";
+import { DEFAULT_LOCALE, type Locale } from "../i18n/locale";
+import { uiText } from "../i18n/ui-text";
 
 export interface TextStyle {
   bold(text: string): string;
@@ -22,7 +24,7 @@ export function textStyle(color: boolean): TextStyle {
  * One block per finding: where, what, why (the entry's one-sentence summary) and the fix; then
  * a summary line that says how to learn more.
  */
-export function formatText(result: CheckResult, knowledge: KnowledgeBase, style: TextStyle): string {
+export function formatText(result: CheckResult, knowledge: KnowledgeBase, style: TextStyle, locale: Locale = DEFAULT_LOCALE): string {
   const out: string[] = [];
   let count = 0;
   let fixable = 0;
@@ -33,13 +35,13 @@ export function formatText(result: CheckResult, knowledge: KnowledgeBase, style:
       const at = pointToCli(file.lines, finding.range.start);
       const code = finding.severity === "error" ? style.red(style.bold(finding.code)) : style.yellow(style.bold(finding.code));
       out.push(`${style.bold(`${file.path}:${at.row}:${at.column}:`)} ${code} ${style.dim(`[${finding.name}]`)} ${finding.message}`);
-      const entry = knowledge.get(finding.knowledge);
+      const entry = knowledge.get(finding.knowledge, locale);
       if (entry) {
-        out.push(`  ${style.cyan("why:")} ${entry.summary}`);
+        out.push(`  ${style.cyan(`${uiText("why", locale)}:`)} ${entry.summary}`);
         entriesSeen.add(entry.id);
       }
       if (finding.fix) {
-        out.push(`  ${style.cyan("fix:")} ${finding.fix.title}${finding.fix.safe ? "" : " (review before applying)"}`);
+        out.push(`  ${style.cyan(`${uiText("fix", locale)}:`)} ${finding.fix.title}${finding.fix.safe ? "" : " (review before applying)"}`);
         fixable++;
       }
     }

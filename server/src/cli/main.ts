@@ -8,6 +8,7 @@ import { formatJson } from "./format-json";
 import { formatSarif } from "./format-sarif";
 import { formatText, textStyle } from "./format-text";
 import { USAGE, UsageError } from "./usage";
+import { DEFAULT_LOCALE, LOCALES, matchLocale, type Locale } from "../i18n/locale";
 
 export interface Io {
   stdout(text: string): void;
@@ -62,6 +63,7 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
       select: { type: "string" },
       ignore: { type: "string" },
       "no-color": { type: "boolean", default: false },
+      lang: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -74,7 +76,8 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
     throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   }
   if (positionals.length === 0) throw new UsageError("check needs at least one PATH (a file or a folder)");
-  const selection = { select: ruleCodes(values.select, "--select"), ignore: ruleCodes(values.ignore, "--ignore") };
+  const locale = cliLocale(values.lang, io.env);
+  const selection = { select: ruleCodes(values.select, "--select"), ignore: ruleCodes(values.ignore, "--ignore"), locale };
 
   const collected = collectFiles(positionals);
   const result = checkFiles(runtime.language, collected.files, selection, (message) => io.stderr(`python-mentor: ${message}\n`));
@@ -85,7 +88,7 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
   else if (format === "sarif") io.stdout(formatSarif(result.files, runtime.knowledge, runtime.version));
   else {
     const color = io.isTty && !values["no-color"] && !io.env.NO_COLOR;
-    io.stdout(formatText(result, runtime.knowledge, textStyle(color)));
+    io.stdout(formatText(result, runtime.knowledge, textStyle(color), locale));
   }
   if (errors.length > 0) return EXIT_ERROR;
   return result.files.some((file) => file.findings.length > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -104,36 +107,100 @@ function ruleCodes(value: string | undefined, option: string): string[] | undefi
 }
 
 function explain(args: readonly string[], runtime: NodeRuntime, io: Io): number {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { lang: { type: "string" }, format: { type: "string", default: "text" } },
+  });
+  const locale = cliLocale(values.lang, io.env);
+  if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
   const knowledge = runtime.knowledge;
   if (positionals.length === 0) {
-    const lines = knowledge.ids().map((id) => {
-      const entry = knowledge.get(id);
-      return `${id.padEnd(30)} ${entry?.summary ?? ""}`;
-    });
-    io.stdout(`Knowledge entries (python-mentor explain ID):\n${lines.join("\n")}\n`);
+    const entries = knowledge.ids().flatMap((id) => knowledge.get(id, locale) ?? []);
+    if (values.format === "json") {
+      const list = entries.map((entry) => ({
+        id: entry.id,
+        title: entry.title,
+        triggers: entry.triggers,
+        rules: entry.rules,
+        languages: knowledge.localesOf(entry.id),
+      }));
+      io.stdout(JSON.stringify(list, null, 2) + "\n");
+    } else {
+      io.stdout(entries.map((entry) => `${entry.id.padEnd(36)} ${entry.title.replace(/`/g, "")}`).join("\n") + "\n");
+    }
     return EXIT_CLEAN;
   }
+  if (positionals.length > 1) throw new UsageError("explain takes one ID, rule code or rule name");
   const key = positionals[0];
-  const entry = knowledge.get(key) ?? (ruleByCode(key) ? knowledge.forRule(key.toUpperCase()) : undefined) ?? ruleByName(key, runtime);
-  if (!entry) throw new UsageError(`no entry or rule "${key}"; run 'python-mentor explain' to list them`);
+  const rule = ruleByCode(key) ?? RULES.find((candidate) => candidate.name === key);
+  const entry = knowledge.get(key, locale) ?? (rule ? knowledge.get(rule.knowledge, locale) : undefined);
+  if (!entry) {
+    const candidates = [...knowledge.ids(), ...RULES.map((r) => r.code), ...RULES.map((r) => r.name)];
+    const near = nearest(key, candidates);
+    const hint = near.length > 0 ? `; did you mean ${near.map((id) => `"${id}"`).join(", ")}?` : "";
+    io.stderr(`python-mentor: error: no entry or rule "${key}"${hint}\nRun 'python-mentor explain' to list them.\n`);
+    return EXIT_ERROR;
+  }
   io.stdout(renderEntryDocument(entry) + "\n");
   return EXIT_CLEAN;
 }
 
-function ruleByName(name: string, runtime: NodeRuntime) {
-  const rule = RULES.find((candidate) => candidate.name === name);
-  return rule ? runtime.knowledge.get(rule.knowledge) : undefined;
+/** Up to three candidates closest to a mistyped id (edit distance, or a shared word). */
+function nearest(key: string, candidates: readonly string[]): string[] {
+  const wanted = key.toLowerCase();
+  const scored = candidates.map((candidate) => {
+    const lower = candidate.toLowerCase();
+    const words = wanted.split(/[-_\s]+/).filter((word) => word.length > 2);
+    const shares = words.some((word) => lower.includes(word));
+    return { candidate, score: editDistance(wanted, lower) - (shares ? 3 : 0) };
+  });
+  const limit = Math.max(3, Math.floor(wanted.length / 2));
+  return scored
+    .filter((item) => item.score <= limit)
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, 3)
+    .map((item) => item.candidate);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function listRules(args: readonly string[], runtime: NodeRuntime, io: Io): number {
-  parseArgs({ args: [...args], options: {} });
+  const { values } = parseArgs({ args: [...args], options: { lang: { type: "string" } } });
+  const locale = cliLocale(values.lang, io.env);
   const lines = RULES.map((rule) => {
-    const entry = runtime.knowledge.get(rule.knowledge);
-    return `${rule.code}  ${rule.name.padEnd(30)} ${rule.severity.padEnd(8)} ${entry?.title.replace(/`/g, "") ?? ""}`;
+    const entry = runtime.knowledge.get(rule.knowledge, locale);
+    return `${rule.code}  ${rule.name.padEnd(30)} ${rule.severity.padEnd(8)} ${entry?.summary ?? ""}`;
   });
   io.stdout(lines.join("\n") + "\n");
   return EXIT_CLEAN;
+}
+
+/**
+ * The language from `--lang`, else from the environment the way gettext reads it (LC_ALL, then
+ * LC_MESSAGES, then LANG); English when none names a language we speak.
+ */
+function cliLocale(option: string | undefined, env: Record<string, string | undefined>): Locale {
+  if (option !== undefined && option !== "auto") {
+    const locale = matchLocale(option);
+    if (!locale) throw new UsageError(`--lang must be auto, ${LOCALES.join(", ")}, not "${option}"`);
+    return locale;
+  }
+  for (const name of ["LC_ALL", "LC_MESSAGES", "LANG"]) {
+    const value = env[name];
+    if (value) return matchLocale(value) ?? DEFAULT_LOCALE;
+  }
+  return DEFAULT_LOCALE;
 }
 
 function isParseArgsError(error: unknown): boolean {

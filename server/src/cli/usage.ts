@@ -2,8 +2,8 @@ export const USAGE = `python-mentor: teaches Python as you code; flags pitfalls 
 
 Usage:
   python-mentor check [options] PATH...   check Python files and folders
-  python-mentor explain [ID|CODE]         print a knowledge entry (no argument: list them)
-  python-mentor rules                     list the rules
+  python-mentor explain [ID|CODE|NAME]    print a knowledge entry (no argument: list them)
+  python-mentor rules                     list the rules: code, name, severity, summary
   python-mentor lsp --stdio               run the language server (for any LSP editor)
   python-mentor --help | --version
 
@@ -12,6 +12,13 @@ Options for check:
   --select CODES             only these rules, comma-separated (PYM001,PYM004 or a prefix)
   --ignore CODES             skip these rules, comma-separated
   --no-color                 plain text even on a terminal (NO_COLOR is honoured too)
+
+Options for check, explain and rules:
+  --lang auto|en|ko|zh-cn    language of messages and entries (default: from LC_ALL,
+                             LC_MESSAGES or LANG; English when none is ko or zh)
+
+Options for explain:
+  --format text|json         the list as text or as JSON (id, title, triggers, rules, languages)
 
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error (other files are still checked).
 `;

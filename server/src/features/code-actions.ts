@@ -1,3 +1,5 @@
+import { DEFAULT_LOCALE, fillTemplate, type Locale } from "../i18n/locale";
+import { uiText } from "../i18n/ui-text";
 import {
   CodeActionKind,
   type CodeAction,
@@ -19,6 +21,8 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pythonMentor`;
 export interface EditOptions {
   /** Whether the client takes versioned `documentChanges` (preferred: stale edits are refused). */
   documentChanges: boolean;
+  /** The language of action titles. */
+  locale?: Locale;
 }
 
 /**
@@ -63,7 +67,7 @@ export function codeActionsFor(
   if (wants(FIX_ALL_KIND)) {
     const edits = safeEdits(findings);
     if (edits.length > 0) {
-      actions.push({ title: "Fix all safe Python Mentor problems", kind: FIX_ALL_KIND, edit: workspaceEdit(document, edits, options) });
+      actions.push({ title: uiText("fixAll", options.locale ?? DEFAULT_LOCALE), kind: FIX_ALL_KIND, edit: workspaceEdit(document, edits, options) });
     }
   }
   return actions;
@@ -94,7 +98,7 @@ function disableForLine(
   const at = { line: row, character: listEnd ?? line.length };
   const edit: LspTextEdit = { range: { start: at, end: at }, newText: listEnd === undefined ? `  # noqa: ${finding.code}` : `,${finding.code}` };
   return {
-    title: `Disable ${finding.code} for this line`,
+    title: fillTemplate(uiText("disableLine", options.locale ?? DEFAULT_LOCALE), { code: finding.code }),
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     edit: workspaceEdit(document, [edit], options),

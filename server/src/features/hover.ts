@@ -2,7 +2,8 @@ import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { Analysis } from "../analysis/analyzer";
 import { hoverTarget } from "../analysis/hover-trigger";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
-import { renderEntryHover, renderFindingHover } from "../knowledge/render-markdown";
+import { renderEntryHover, renderFindingHover, type HoverOptions } from "../knowledge/render-markdown";
+import { DEFAULT_LOCALE } from "../i18n/locale";
 import { lspToPoint, rangeToLsp, type PointRange } from "../parse/positions";
 import type { Tree } from "web-tree-sitter";
 
@@ -10,25 +11,32 @@ import type { Tree } from "web-tree-sitter";
  * A hover at `position`: the findings whose range holds it (why it is flagged, the fix), then the
  * knowledge entry for the code under it (keyword, qualified name, special method), each once.
  */
-export function hoverAt(tree: Tree, analysis: Analysis, knowledge: KnowledgeBase, position: Position): Hover | null {
+export function hoverAt(
+  tree: Tree,
+  analysis: Analysis,
+  knowledge: KnowledgeBase,
+  position: Position,
+  options: HoverOptions = {},
+): Hover | null {
+  const locale = options.locale ?? DEFAULT_LOCALE;
   const point = lspToPoint(position);
   const parts: string[] = [];
   const shownEntries = new Set<string>();
   let range: PointRange | undefined;
   for (const finding of analysis.findings) {
     if (!contains(finding.range, point)) continue;
-    const entry = knowledge.get(finding.knowledge);
-    parts.push(renderFindingHover(finding, shownEntries.has(finding.knowledge) ? undefined : entry));
+    const entry = knowledge.get(finding.knowledge, locale);
+    parts.push(renderFindingHover(finding, shownEntries.has(finding.knowledge) ? undefined : entry, locale));
     shownEntries.add(finding.knowledge);
     range ??= finding.range;
   }
   const target = hoverTarget(tree, analysis.file, point);
   if (target) {
     for (const trigger of target.triggers) {
-      const entry = knowledge.forTrigger(trigger);
+      const entry = knowledge.forTrigger(trigger, locale);
       if (!entry) continue;
       if (!shownEntries.has(entry.id)) {
-        parts.push(renderEntryHover(entry));
+        parts.push(renderEntryHover(entry, options));
         shownEntries.add(entry.id);
         range ??= { start: target.node.startPosition, end: target.node.endPosition };
       }

@@ -18,7 +18,7 @@ const UI = {
   why: { en: "why", ko: "이유", "zh-cn": "原因" },
   fix: { en: "fix", ko: "수정", "zh-cn": "修复" },
   disableLine: { en: "Disable {code} for this line", ko: "이 줄에서 {code} 끄기", "zh-cn": "在此行禁用 {code}" },
-  fixAll: { en: "Fix all safe Python Mentor findings", ko: "Python Mentor의 안전한 수정 모두 적용", "zh-cn": "应用所有安全的 Python Mentor 修复" },
+  fixAll: { en: "Fix all safe Python Mentor problems", ko: "Python Mentor의 안전한 수정 모두 적용", "zh-cn": "应用所有安全的 Python Mentor 修复" },
 } satisfies Record<string, LocalizedText> & Record<SectionKey, LocalizedText>;
 
 export type UiKey = keyof typeof UI;

@@ -34,6 +34,11 @@ export class KnowledgeBase {
     return id === undefined ? undefined : this.get(id, locale);
   }
 
+  /** The languages an entry is written in, English first. */
+  localesOf(id: string): string[] {
+    return [...this.byLocale].filter(([, entries]) => entries.has(id)).map(([locale]) => locale).sort((a, b) => (a === DEFAULT_LOCALE ? -1 : b === DEFAULT_LOCALE ? 1 : a.localeCompare(b)));
+  }
+
   ids(locale = DEFAULT_LOCALE): string[] {
     return [...(this.byLocale.get(locale)?.keys() ?? [])];
   }

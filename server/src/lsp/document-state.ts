@@ -2,11 +2,12 @@ import type { Parser } from "web-tree-sitter";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { Analysis, Analyzer } from "../analysis/analyzer";
 import { DocumentTree } from "../parse/document-tree";
+import type { Locale } from "../i18n/locale";
 
 /** One open document: its incrementally parsed tree and the analysis of its current version. */
 export class DocumentState {
   private readonly tree: DocumentTree;
-  private cached: { version: number; analysis: Analysis } | undefined;
+  private cached: { version: number; locale: Locale; analysis: Analysis } | undefined;
 
   constructor(parser: Parser, uri: string, version: number, text: string) {
     this.tree = new DocumentTree(parser, uri, version, text);
@@ -21,10 +22,10 @@ export class DocumentState {
     this.cached = undefined;
   }
 
-  /** Analysed at most once per version; hovers, code actions and diagnostics share it. */
-  analysis(analyzer: Analyzer): Analysis {
-    if (this.cached?.version !== this.tree.version) {
-      this.cached = { version: this.tree.version, analysis: analyzer.analyze(this.tree.tree, this.tree.text) };
+  /** Analysed at most once per version (and language); hovers, code actions and diagnostics share it. */
+  analysis(analyzer: Analyzer, locale: Locale): Analysis {
+    if (this.cached?.version !== this.tree.version || this.cached.locale !== locale) {
+      this.cached = { version: this.tree.version, locale, analysis: analyzer.analyze(this.tree.tree, this.tree.text, { locale }) };
     }
     return this.cached.analysis;
   }

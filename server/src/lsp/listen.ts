@@ -1,5 +1,5 @@
 import type { Connection } from "vscode-languageserver";
-import type { MentorServer } from "./mentor-server";
+import { ENTRIES_REQUEST, ENTRY_REQUEST, type MentorServer } from "./mentor-server";
 
 /**
  * Wires a MentorServer to a connection. Every handler is guarded: an exception is logged and
@@ -34,6 +34,14 @@ export function listen(connection: Connection, server: MentorServer): void {
   };
 
   connection.onInitialize((params) => server.initialize(params));
+  connection.onDidChangeConfiguration(
+    guard("didChangeConfiguration", (params) => {
+      // A new language changes every message: re-publish what is open.
+      if (server.didChangeConfiguration(params.settings)) for (const uri of server.openUris()) schedulePublish(uri);
+    }, undefined),
+  );
+  connection.onRequest(ENTRY_REQUEST, guard("entry", (params: { id: string }) => server.entry(params), null));
+  connection.onRequest(ENTRIES_REQUEST, guard("entries", () => server.entries(), []));
   connection.onDidOpenTextDocument(
     guard("didOpen", (params) => {
       server.didOpen(params);

@@ -21,6 +21,29 @@ import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { createParser } from "../parse/python-parser";
 import { RULES } from "../rules/registry";
 import { DocumentState } from "./document-state";
+import { DEFAULT_LOCALE, matchLocale, type Locale } from "../i18n/locale";
+import { renderEntryDocument } from "../knowledge/render-markdown";
+
+/** What our own VS Code client tells the server at start (other clients send nothing). */
+export interface MentorInitializationOptions {
+  /** `auto` (the editor's language), `en`, `ko` or `zh-cn`. */
+  language?: string;
+  /** The client runs `pythonMentor.showEntry` from hover links, so hovers may link the full entry. */
+  entryCommand?: boolean;
+}
+
+/** An entry as the client's Explain command lists it. */
+export interface EntrySummary {
+  id: string;
+  title: string;
+  summary: string;
+  triggers: string[];
+  rules: string[];
+}
+
+/** Custom requests, for clients that want the knowledge base itself. */
+export const ENTRY_REQUEST = "pythonMentor/entry";
+export const ENTRIES_REQUEST = "pythonMentor/entries";
 
 export interface MentorServerOptions {
   language: Language;
@@ -45,6 +68,9 @@ export class MentorServer {
   private readonly documents = new Map<string, DocumentState>();
   private readonly log: Logger;
   private documentChanges = false;
+  private clientLocale: Locale = DEFAULT_LOCALE;
+  private languageSetting = "auto";
+  private entryCommand = false;
 
   constructor(private readonly options: MentorServerOptions) {
     this.log = options.log ?? (() => {});
@@ -54,6 +80,10 @@ export class MentorServer {
 
   initialize(params: InitializeParams): InitializeResult {
     this.documentChanges = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    this.clientLocale = matchLocale(params.locale) ?? DEFAULT_LOCALE;
+    const options = (params.initializationOptions ?? {}) as MentorInitializationOptions;
+    this.entryCommand = options.entryCommand === true;
+    if (typeof options.language === "string") this.setLanguage(options.language);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -62,6 +92,46 @@ export class MentorServer {
       },
       serverInfo: { name: "python-mentor", version: this.options.version },
     };
+  }
+
+  /** The language findings and hovers speak: the setting, or else the client's locale. */
+  get locale(): Locale {
+    return this.languageSetting === "auto" ? this.clientLocale : (matchLocale(this.languageSetting) ?? this.clientLocale);
+  }
+
+  /**
+   * Applies `pythonMentor.language` (`auto`, `en`, `ko`, `zh-cn`). Returns whether the language
+   * changed, so the caller re-publishes diagnostics; an unknown value is reported and ignored.
+   */
+  setLanguage(setting: string): boolean {
+    const before = this.locale;
+    if (setting === "auto" || matchLocale(setting)) this.languageSetting = setting;
+    else this.log(`pythonMentor.language: "${setting}" is not one of auto, en, ko, zh-cn; keeping "${this.languageSetting}"`);
+    return this.locale !== before;
+  }
+
+  /** Settings pushed by `workspace/didChangeConfiguration` (`{ pythonMentor: { language } }`). */
+  didChangeConfiguration(settings: unknown): boolean {
+    const section = (settings as { pythonMentor?: { language?: unknown } } | null)?.pythonMentor;
+    return typeof section?.language === "string" ? this.setLanguage(section.language) : false;
+  }
+
+  openUris(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  /** One entry as a Markdown document, in the current language; null for an unknown id. */
+  entry({ id }: { id: string }): { id: string; title: string; markdown: string } | null {
+    const entry = this.options.knowledge.get(id, this.locale);
+    return entry ? { id: entry.id, title: entry.title, markdown: renderEntryDocument(entry) } : null;
+  }
+
+  entries(): EntrySummary[] {
+    const knowledge = this.options.knowledge;
+    return knowledge.ids().flatMap((id) => {
+      const entry = knowledge.get(id, this.locale);
+      return entry ? [{ id, title: entry.title, summary: entry.summary, triggers: entry.triggers, rules: entry.rules }] : [];
+    });
   }
 
   didOpen({ textDocument }: DidOpenTextDocumentParams): void {
@@ -87,7 +157,7 @@ export class MentorServer {
   diagnostics(uri: string): VersionedDiagnostics | undefined {
     const state = this.documents.get(uri);
     if (!state) return undefined;
-    const findings = state.analysis(this.analyzer).findings;
+    const findings = state.analysis(this.analyzer, this.locale).findings;
     return {
       uri,
       version: state.documentTree.version,
@@ -101,15 +171,19 @@ export class MentorServer {
     // Clamp: clients may ask about positions past the end of a line or of the document.
     const document = state.documentTree.textDocument;
     const clamped = document.positionAt(document.offsetAt(position));
-    return hoverAt(state.documentTree.tree, state.analysis(this.analyzer), this.options.knowledge, clamped);
+    return hoverAt(state.documentTree.tree, state.analysis(this.analyzer, this.locale), this.options.knowledge, clamped, {
+      locale: this.locale,
+      entryLink: this.entryCommand ? entryCommandUri : undefined,
+    });
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {
     const state = this.documents.get(params.textDocument.uri);
     if (!state) return [];
-    const findings = state.analysis(this.analyzer).findings;
+    const findings = state.analysis(this.analyzer, this.locale).findings;
     return codeActionsFor(params, state.documentTree.textDocument, state.documentTree.tree, findings, this.options.knowledge, {
       documentChanges: this.documentChanges,
+      locale: this.locale,
     });
   }
 
@@ -119,4 +193,9 @@ export class MentorServer {
     this.analyzer.dispose();
     this.parser.delete();
   }
+}
+
+/** A command URI our VS Code client trusts: it opens the entry in a Markdown preview. */
+function entryCommandUri(id: string): string {
+  return `command:pythonMentor.showEntry?${encodeURIComponent(JSON.stringify([id]))}`;
 }
