@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli";
 import { ROOT } from "../helpers/runtime";
+import { RULES } from "../../server/src/rules/registry";
 
 const work = mkdtempSync(path.join(tmpdir(), "python-mentor-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -75,7 +76,7 @@ describe("python-mentor check", () => {
     expect(log.version).toBe("2.1.0");
     const [sarifRun] = log.runs;
     expect(sarifRun.tool.driver.name).toBe("python-mentor");
-    expect(sarifRun.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(["PYM001", "PYM002", "PYM004", "PYM005"]);
+    expect(sarifRun.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(RULES.map((rule) => rule.code));
     expect(sarifRun.columnKind).toBe("unicodeCodePoints");
     expect(sarifRun.results[0]).toMatchObject({
       ruleId: "PYM001",
@@ -159,15 +160,50 @@ describe("python-mentor help, version, explain and rules", () => {
     for (const section of ["## Explanation", "## Example", "## Pitfall", "## Use instead", "## Links"]) expect(byId.stdout).toContain(section);
     expect(runCli(["explain", "PYM004"]).stdout).toContain("# Context managers");
     expect(runCli(["explain", "is-literal"]).stdout).toContain("identity or equality");
-    expect(runCli(["explain"]).stdout).toContain("none-comparison");
     const unknown = runCli(["explain", "nothing-here"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('no entry or rule "nothing-here"');
   });
 
-  it("rules lists every rule", () => {
+  it("explain with no argument lists the entries, id first; --format json gives their metadata", () => {
+    const list = runCli(["explain"]);
+    expect(list.status).toBe(0);
+    const ids = list.stdout.trim().split("\n").map((line) => line.split(/\s+/)[0]);
+    expect(ids).toContain("none-comparison");
+    expect(ids).toContain("is-vs-eq");
+    const json = JSON.parse(runCli(["explain", "--format", "json"]).stdout) as { id: string; languages: string[] }[];
+    expect(json.map((entry) => entry.id)).toEqual(ids);
+    expect(Object.keys(json[0])).toEqual(["id", "title", "triggers", "rules", "languages"]);
+    expect(json.find((entry) => entry.id === "is-vs-eq")).toMatchObject({ rules: ["PYM001"], languages: ["en", "ko", "zh-cn"] });
+  });
+
+  it("explain speaks Korean and Chinese with --lang or LANG, and suggests the nearest ids for a typo", () => {
+    const ko = runCli(["explain", "is-vs-eq", "--lang", "ko"]);
+    expect(ko.status).toBe(0);
+    expect(ko.stdout).toMatch(/[\uac00-\ud7a3]/);
+    expect(ko.stdout).toContain("## 예제");
+    const zh = runCli(["explain", "PYM001"], ROOT, { LANG: "zh_CN.UTF-8" });
+    expect(zh.stdout).toMatch(/[\u4e00-\u9fff]/);
+    expect(runCli(["explain", "is-vs-eq", "--lang", "fr"]).status).toBe(2);
+    const typo = runCli(["explain", "is-vs-equ"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('did you mean "is-vs-eq"');
+  });
+
+  it("check speaks the chosen language: messages and the why line", () => {
+    const run = runCli(["check", "--lang", "ko", "examples/identity.py"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/PYM001 \[is-literal\] .*[\uac00-\ud7a3]/);
+    expect(run.stdout).toContain("  이유: ");
+  });
+
+  it("rules lists every rule with its code, name, default severity and one-line summary", () => {
     const run = runCli(["rules"]);
     expect(run.status).toBe(0);
-    expect(run.stdout.trim().split("\n").map((line) => line.split(/\s+/)[0])).toEqual(["PYM001", "PYM002", "PYM004", "PYM005"]);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(RULES.map((rule) => rule.code));
+    for (const [i, rule] of RULES.entries()) {
+      expect(lines[i]).toMatch(new RegExp(`^${rule.code}\\s+${rule.name}\\s+${rule.severity}\\s+\\S.*\\.$`));
+    }
   });
 });
