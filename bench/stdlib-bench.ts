@@ -8,6 +8,8 @@ import { createParser, loadPythonLanguage } from "../server/src/parse/python-par
 import { RULES } from "../server/src/rules/registry";
 import { KnowledgeBase } from "../server/src/knowledge/knowledge-base";
 import { MentorServer } from "../server/src/lsp/mentor-server";
+import { entries } from "virtual:build-info";
+import { MARK, methodOwners, snippetsFor } from "../tests/helpers/trigger-snippets";
 
 /**
  * Parse-only versus parse + every rule over the Python standard library, in one process, a few
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   console.log(`\nrules cost ${((full.median / parseOnly.median - 1) * 100).toFixed(0)}% on top of parsing; ${findings} findings`);
 
   keystrokes(language, sources);
+  hovers(language, sources);
 }
 
 /**
@@ -101,6 +104,60 @@ function keystrokes(language: Parameters<typeof createParser>[0], sources: strin
   console.log(`\nkeystroke on a 10,000-line file (edit -> reparse -> all rules -> diagnostics), 200 edits:`);
   console.log(`median ${samples[100].toFixed(2)} ms, worst ${samples[samples.length - 1].toFixed(2)} ms`);
   console.log(`of which incremental reparse: median ${parseSamples[100].toFixed(2)} ms, worst ${parseSamples[parseSamples.length - 1].toFixed(2)} ms`);
+  server.dispose();
+}
+
+/**
+ * Hover latency over every knowledge trigger, each used as the hover test uses it, inside a
+ * 5,000-line file (the rest is standard-library code). Each usage sits in a function of its own so
+ * that names do not collide; the analysis is cached, as it is in the editor between keystrokes.
+ */
+function hovers(language: Parameters<typeof createParser>[0], sources: string[]): void {
+  const knowledge = new KnowledgeBase(entries);
+  const english = entries.filter((entry) => entry.locale === "en");
+  const triggers = english.flatMap((entry) => entry.triggers);
+  const owners = methodOwners(triggers);
+  const snippetLines: string[] = [];
+  const marks: { line: number; character: number }[] = [];
+  let n = 0;
+  for (const trigger of triggers) {
+    for (const snippet of snippetsFor(trigger, owners)) {
+      snippetLines.push(`def _usage_${n++}():`);
+      for (const line of snippet.replace(/\n$/, "").split("\n")) {
+        const column = line.indexOf(MARK);
+        if (column >= 0) marks.push({ line: snippetLines.length, character: column + 4 });
+        snippetLines.push(line === "" ? "" : `    ${line.replace(MARK, "")}`);
+      }
+      snippetLines.push("");
+    }
+  }
+  const filler: string[] = [];
+  for (const text of sources) {
+    if (filler.length + snippetLines.length >= 5_000) break;
+    if (!text.includes("\t")) filler.push(...text.split("\n"));
+  }
+  const head = filler.slice(0, Math.max(0, 5_000 - snippetLines.length));
+  const text = [...head, ...snippetLines].join("\n");
+  const server = new MentorServer({ language, knowledge, version: "bench" });
+  server.initialize({ processId: null, rootUri: null, capabilities: {} });
+  const uri = "file:///hover-bench.py";
+  server.didOpen({ textDocument: { uri, languageId: "python", version: 1, text } });
+  server.diagnostics(uri);
+  const samples: number[] = [];
+  let answered = 0;
+  for (let round = 0; round < 5; round++) {
+    for (const mark of marks) {
+      const position = { line: mark.line + head.length, character: mark.character };
+      const start = performance.now();
+      const hover = server.hover({ textDocument: { uri }, position });
+      samples.push(performance.now() - start);
+      if (round === 0 && hover) answered++;
+    }
+  }
+  samples.sort((a, b) => a - b);
+  const lines = text.split("\n").length;
+  console.log(`\nhover over ${triggers.length} triggers (${marks.length} usages, ${answered} answered) in a ${lines.toLocaleString("en-US")}-line file, 5 rounds:`);
+  console.log(`median ${samples[Math.floor(samples.length / 2)].toFixed(3)} ms, worst ${samples[samples.length - 1].toFixed(3)} ms`);
   server.dispose();
 }
 

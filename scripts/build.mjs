@@ -48,6 +48,7 @@ await Promise.all([
     ...common,
     entryPoints: [path.join(root, "bench/stdlib-bench.ts")],
     outfile: path.join(dist, "bench.js"),
+    plugins: [buildInfoPlugin(entries)],
   }),
 ]);
 

@@ -34,7 +34,7 @@ function hoverText(at: string, delta = 1): string {
 }
 
 function messages(): string[] {
-  return server.diagnostics(URI)!.diagnostics.map((diagnostic) => diagnostic.message);
+  return server.diagnostics(URI)!.diagnostics.map((diagnostic) => String(diagnostic.message));
 }
 
 function actionTitles(): string[] {
