@@ -1,6 +1,8 @@
 import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { Rule } from "../rules/rule";
-import { FileContext } from "./file-context";
+import { FileContext, importBindings, type ImportBinding } from "./file-context";
+import { chunkSummary, topLevelChunks, type Chunk } from "./chunks";
+import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
 import { RuleContext } from "./rule-context";
 import { isSuppressed, suppressionsByRow } from "./suppression";
@@ -47,14 +49,82 @@ export class Analyzer {
     this.query = new Query(language, [NOQA_COMMENTS, ...patterns].join("\n"));
   }
 
+  /** The whole file at once: the checker's path, and the reference the incremental path must equal. */
   analyze(tree: Tree, text: string, selection: RuleSelection = {}): Analysis {
+    const index = this.capture(tree.rootNode);
+    const file = new FileContext(tree.rootNode, importBindings(importStatements(index)));
+    return { findings: this.runRules(tree, text, file, index, selection).sort(compareFindings), file };
+  }
+
+  /**
+   * The same result as `analyze`, reusing the findings of top-level chunks whose text did not
+   * change since the last call with this cache, as long as nothing they may depend on changed
+   * either: the imports, what other chunks bind and declare (`chunkSummary`), and what rules
+   * read across chunks (`Rule.summarize`). A keystroke inside one function re-analyses that
+   * function alone.
+   */
+  analyzeIncremental(tree: Tree, text: string, selection: RuleSelection, cache: ChunkCache): Analysis {
+    const root = tree.rootNode;
+    const chunks = topLevelChunks(root, text.split("\n"));
+    const selectionKey = `${this.rules.map((rule) => (isSelected(rule.code, selection) ? rule.code : "")).join(",")}|${selection.locale ?? ""}`;
+    // One record per chunk, copied so that two chunks with the same text never share captures.
+    const records: ChunkRecord[] = chunks.map((chunk) => ({ ...(cache.records.get(chunk.text) ?? { text: chunk.text }) }));
+    let buckets: Map<string, Node[]>[] | undefined;
+    let manyPending = records.filter((record) => record.imports === undefined).length > chunks.length / 4;
+    // Many chunks to (re)analyse, as on a first open: one query over the file beats one per chunk.
+    const indexOf = (i: number): Map<string, Node[]> => {
+      if (records[i].index) return records[i].index;
+      if (manyPending) buckets ??= bucketByChunk(this.capture(root), chunks);
+      return (records[i].index = buckets ? buckets[i] : this.capture(root, chunks[i]));
+    };
+    for (const [i, record] of records.entries()) {
+      record.imports ??= importBindings(importStatements(indexOf(i)));
+      record.summary ??= chunkSummary(chunks[i]);
+    }
+    const file = new FileContext(root, records.flatMap((record) => record.imports ?? []));
+    const environment = [selectionKey, ...records.map((record) => `${JSON.stringify(record.imports)}\u0000${record.summary}`)].join("\u0001");
+    if (environment !== cache.environment) {
+      // Imports or module-level facts changed: nothing computed before can be trusted.
+      for (const record of records) record.ruleSummary = record.findings = undefined;
+      cache.environment = environment;
+      manyPending = true;
+    }
+    for (const [i, record] of records.entries()) record.ruleSummary ??= this.ruleSummary(tree, text, file, indexOf(i), selection);
+    const ruleKey = records.map((record) => record.ruleSummary).join("\u0001");
+    if (records.filter((record) => record.ruleKey !== ruleKey).length > chunks.length / 4) manyPending = true;
+    const findings: Finding[] = [];
+    for (const [i, record] of records.entries()) {
+      if (record.findings === undefined || record.ruleKey !== ruleKey) {
+        const chunkFindings = this.runRules(tree, text, file, indexOf(i), selection);
+        record.findings = chunkFindings.map((finding) => shiftFinding(finding, -chunks[i].startRow));
+        record.ruleKey = ruleKey;
+      }
+      for (const finding of record.findings) findings.push(shiftFinding(finding, chunks[i].startRow));
+      // Nodes belong to this tree, which the next edit replaces: never keep them.
+      record.index = undefined;
+    }
+    cache.records = new Map(records.map((record) => [record.text, record]));
+    return { findings: findings.sort(compareFindings), file };
+  }
+
+  dispose(): void {
+    this.query.delete();
+  }
+
+  private capture(root: Node, chunk?: Chunk): Map<string, Node[]> {
     const index = new Map<string, Node[]>();
-    for (const { name, node } of this.query.captures(tree.rootNode)) {
+    const range = chunk ? { startPosition: { row: chunk.startRow, column: 0 }, endPosition: { row: chunk.endRow, column: 0 } } : undefined;
+    for (const { name, node } of this.query.captures(root, range)) {
+      // The range also yields nodes that merely touch it; keep those that start inside.
+      if (chunk && (node.startPosition.row < chunk.startRow || node.startPosition.row >= chunk.endRow)) continue;
       let bucket = index.get(name);
       if (!bucket) index.set(name, (bucket = []));
       bucket.push(node);
     }
-    const file = new FileContext(tree.rootNode, (type) => index.get(type) ?? []);
+    return index;
+  }
+
+  private runRules(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): Finding[] {
     const suppressions = suppressionsByRow(index.get("noqa_comment") ?? []);
     const ruleNodes = errorFreeNodes(index);
     const memo = new Map<string, unknown>();
@@ -67,20 +137,91 @@ export class Analyzer {
           if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
         }
       } catch (error) {
-        // One broken rule must not take the others down; say so once per rule, not per keystroke.
-        if (!this.failedRules.has(rule.code)) {
-          this.failedRules.add(rule.code);
-          this.log(`rule ${rule.code} (${rule.name}) failed and was skipped: ${describe(error)}`);
-        }
+        this.reportFailure(rule, error);
       }
     }
-    return { findings: findings.sort(compareFindings), file };
+    return findings;
   }
 
-  dispose(): void {
-    this.query.delete();
+  /** What the selected rules read in this chunk on behalf of other chunks. */
+  private ruleSummary(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): string {
+    const ruleNodes = errorFreeNodes(index);
+    const memo = new Map<string, unknown>();
+    const parts: string[] = [];
+    for (const rule of this.rules) {
+      if (!rule.summarize || !isSelected(rule.code, selection)) continue;
+      try {
+        parts.push(`${rule.code}:${rule.summarize(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale))}`);
+      } catch (error) {
+        this.reportFailure(rule, error);
+      }
+    }
+    return parts.join("\n");
+  }
+
+  private reportFailure(rule: Rule, error: unknown): void {
+    // One broken rule must not take the others down; say so once per rule, not per keystroke.
+    if (this.failedRules.has(rule.code)) return;
+    this.failedRules.add(rule.code);
+    this.log(`rule ${rule.code} (${rule.name}) failed and was skipped: ${describe(error)}`);
   }
 }
+
+/** What one document keeps between incremental analyses; owned by the caller, one per document. */
+export class ChunkCache {
+  environment: string | undefined;
+  records = new Map<string, ChunkRecord>();
+}
+
+interface ChunkRecord {
+  text: string;
+  imports?: ImportBinding[];
+  summary?: string;
+  ruleSummary?: string;
+  /** Findings with rows relative to the chunk's first row, and the rule key they were made under. */
+  findings?: Finding[];
+  ruleKey?: string;
+  /** This analysis's captures in the chunk; dropped before returning. */
+  index?: Map<string, Node[]>;
+}
+
+function importStatements(index: ReadonlyMap<string, Node[]>): Node[] {
+  return [...(index.get("import_statement") ?? []), ...(index.get("import_from_statement") ?? [])].sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Splits one whole-file capture into the chunks' captures (chunks are sorted and cover every row). */
+function bucketByChunk(index: ReadonlyMap<string, Node[]>, chunks: readonly Chunk[]): Map<string, Node[]>[] {
+  const buckets = chunks.map(() => new Map<string, Node[]>());
+  for (const [name, nodes] of index) {
+    for (const node of nodes) {
+      const row = node.startPosition.row;
+      let low = 0;
+      let high = chunks.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (chunks[middle].startRow <= row) low = middle;
+        else high = middle - 1;
+      }
+      const bucket = buckets[low];
+      let list = bucket.get(name);
+      if (!list) bucket.set(name, (list = []));
+      list.push(node);
+    }
+  }
+  return buckets;
+}
+
+function shiftFinding(finding: Finding, rows: number): Finding {
+  if (rows === 0) return finding;
+  const shift = (range: PointRange): PointRange => ({
+    start: { row: range.start.row + rows, column: range.start.column },
+    end: { row: range.end.row + rows, column: range.end.column },
+  });
+  const shifted: Finding = { ...finding, range: shift(finding.range) };
+  if (finding.fix) shifted.fix = { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, range: shift(edit.range) })) };
+  return shifted;
+}
+
 
 /**
  * Rules see only nodes without syntax errors inside: a half-typed statement is not yet a pitfall.

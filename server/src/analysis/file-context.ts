@@ -2,6 +2,46 @@ import type { Node } from "web-tree-sitter";
 import { BUILTIN_NAMES } from "./builtin-names";
 import { localBindings, type Binding } from "./scopes";
 
+/** One name an import statement binds, and what it means: ["ah", "aiohttp"]. */
+export type ImportBinding = readonly [local: string, qualified: string];
+
+/**
+ * The names import statements bind, in the order given: `import os.path` binds os -> os,
+ * `from a import b as c` binds c -> a.b. Relative imports name nothing we know and bind nothing.
+ */
+export function importBindings(statements: readonly Node[]): ImportBinding[] {
+  const bindings: ImportBinding[] = [];
+  for (const node of statements) {
+    if (node.type === "import_statement") {
+      for (const item of node.childrenForFieldName("name")) {
+        if (item.type === "dotted_name") {
+          // `import os.path` binds `os`, which means the module os.
+          const first = item.namedChild(0)?.text;
+          if (first) bindings.push([first, first]);
+        } else if (item.type === "aliased_import") {
+          const module = item.childForFieldName("name")?.text;
+          const alias = item.childForFieldName("alias")?.text;
+          if (module && alias) bindings.push([alias, module]);
+        }
+      }
+    } else if (node.type === "import_from_statement") {
+      const moduleNode = node.childForFieldName("module_name");
+      if (!moduleNode || moduleNode.type !== "dotted_name") continue;
+      const module = moduleNode.text;
+      for (const item of node.childrenForFieldName("name")) {
+        if (item.type === "dotted_name") {
+          bindings.push([item.text, `${module}.${item.text}`]);
+        } else if (item.type === "aliased_import") {
+          const name = item.childForFieldName("name")?.text;
+          const alias = item.childForFieldName("alias")?.text;
+          if (name && alias) bindings.push([alias, `${module}.${name}`]);
+        }
+      }
+    }
+  }
+  return bindings;
+}
+
 /**
  * File-level facts every rule may need: what each imported name means and which names each
  * scope binds itself. Built once per analysis; scopes are read lazily, only when a rule asks.
@@ -11,12 +51,12 @@ export class FileContext {
   readonly imports = new Map<string, string>();
   private readonly scopes = new Map<number, Map<string, Binding>>();
 
+  /** `imports` are the file's import bindings in source order (see `importBindings`). */
   constructor(
     private readonly root: Node,
-    nodesOfType: (type: string) => readonly Node[],
+    imports: Iterable<ImportBinding>,
   ) {
-    for (const node of nodesOfType("import_statement")) this.addImport(node);
-    for (const node of nodesOfType("import_from_statement")) this.addFromImport(node);
+    for (const [local, qualified] of imports) this.imports.set(local, qualified);
   }
 
   /**
@@ -90,34 +130,5 @@ export class FileContext {
     let bindings = this.scopes.get(scope.id);
     if (!bindings) this.scopes.set(scope.id, (bindings = localBindings(scope)));
     return bindings;
-  }
-
-  private addImport(node: Node): void {
-    for (const item of node.childrenForFieldName("name")) {
-      if (item.type === "dotted_name") {
-        // `import os.path` binds `os`, which means the module os.
-        const first = item.namedChild(0)?.text;
-        if (first) this.imports.set(first, first);
-      } else if (item.type === "aliased_import") {
-        const module = item.childForFieldName("name")?.text;
-        const alias = item.childForFieldName("alias")?.text;
-        if (module && alias) this.imports.set(alias, module);
-      }
-    }
-  }
-
-  private addFromImport(node: Node): void {
-    const moduleNode = node.childForFieldName("module_name");
-    if (!moduleNode || moduleNode.type !== "dotted_name") return; // relative imports name nothing we know
-    const module = moduleNode.text;
-    for (const item of node.childrenForFieldName("name")) {
-      if (item.type === "dotted_name") {
-        this.imports.set(item.text, `${module}.${item.text}`);
-      } else if (item.type === "aliased_import") {
-        const name = item.childForFieldName("name")?.text;
-        const alias = item.childForFieldName("alias")?.text;
-        if (name && alias) this.imports.set(alias, `${module}.${name}`);
-      }
-    }
   }
 }

@@ -24,4 +24,12 @@ export interface Rule {
    */
   messages: Readonly<Record<string, LocalizedText>>;
   check(ctx: RuleContext): Finding[];
+  /**
+   * For rules that read other top-level statements than the one they report in, beyond what the
+   * engine already tracks (imports, names bound at module level, def and class headers): a
+   * string that changes whenever what they read in `ctx.nodes(...)` of this chunk changes (say,
+   * whether each function here is pure computation). Incremental analysis re-runs every chunk when
+   * any chunk's summary changes.
+   */
+  summarize?(ctx: RuleContext): string;
 }
