@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   CodeActionRequest,
+  DocumentDiagnosticRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -122,5 +123,38 @@ describe("python-mentor lsp --stdio, as a separate process", () => {
     client = new StdioLspClient(["lsp"]);
     const init = await client.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
     expect(init.serverInfo?.name).toBe("python-mentor");
+  });
+
+  it("serves pull diagnostics (LSP 3.17) to clients that ask for them, and pushes nothing to them", async () => {
+    client = new StdioLspClient();
+    const { connection } = client;
+    const init = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } } },
+    });
+    expect(init.capabilities.diagnosticProvider).toMatchObject({ interFileDependencies: false, workspaceDiagnostics: false });
+    await connection.sendNotification(InitializedNotification.type, {});
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: URI, languageId: "python", version: 1, text: TEXT },
+    });
+    const first = await connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: URI } });
+    expect(first.kind).toBe("full");
+    if (first.kind !== "full") return;
+    expect(first.items.map((d) => d.code)).toEqual(["PYM005", "PYM004", "PYM001"]);
+    const again = await connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: URI }, previousResultId: first.resultId });
+    expect(again).toEqual({ kind: "unchanged", resultId: first.resultId });
+
+    const at = positionOf(TEXT, "ClientSession as", "ClientSession".length);
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [{ range: { start: at, end: at }, text: "()" }],
+    });
+    const second = await connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: URI }, previousResultId: first.resultId });
+    expect(second.kind).toBe("full");
+    if (second.kind === "full") expect(second.items.map((d) => d.code)).toEqual(["PYM005", "PYM001"]);
+    // A hover round trip: every publish the server could have scheduled has had its turn.
+    await connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
+    expect(client.published).toEqual([]);
   });
 });

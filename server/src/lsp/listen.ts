@@ -19,6 +19,8 @@ export function listen(connection: Connection, server: MentorServer): void {
   const pending = new Set<string>();
   let scheduled = false;
   const schedulePublish = (uri: string) => {
+    // Clients that pull ask when they want diagnostics, with no debounce on that path.
+    if (server.usesPullDiagnostics) return;
     pending.add(uri);
     if (scheduled) return;
     scheduled = true;
@@ -37,7 +39,10 @@ export function listen(connection: Connection, server: MentorServer): void {
   connection.onDidChangeConfiguration(
     guard("didChangeConfiguration", (params) => {
       // A new language changes every message: re-publish what is open.
-      if (server.didChangeConfiguration(params.settings)) for (const uri of server.openUris()) schedulePublish(uri);
+      if (!server.didChangeConfiguration(params.settings)) return;
+      if (server.usesPullDiagnostics) {
+        if (server.canRefreshDiagnostics) void connection.languages.diagnostics.refresh();
+      } else for (const uri of server.openUris()) schedulePublish(uri);
     }, undefined),
   );
   connection.onRequest(ENTRY_REQUEST, guard("entry", (params: { id: string }) => server.entry(params), null));
@@ -58,8 +63,11 @@ export function listen(connection: Connection, server: MentorServer): void {
     guard("didClose", (params) => {
       server.didClose(params);
       // Clear the closed file's problems, as other language servers do.
-      void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+      if (!server.usesPullDiagnostics) void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
     }, undefined),
+  );
+  connection.languages.diagnostics.on(
+    guard("diagnostic", (params) => server.documentDiagnostic(params), { kind: "full", items: [] }),
   );
   connection.onHover(guard("hover", (params) => server.hover(params), null));
   connection.onCodeAction(guard("codeAction", (params) => server.codeActions(params), []));

@@ -11,6 +11,8 @@ import {
   type HoverParams,
   type InitializeParams,
   type InitializeResult,
+  type DocumentDiagnosticParams,
+  type DocumentDiagnosticReport,
 } from "vscode-languageserver";
 import type { Language, Parser } from "web-tree-sitter";
 import { Analyzer, type Logger } from "../analysis/analyzer";
@@ -71,6 +73,8 @@ export class MentorServer {
   private clientLocale: Locale = DEFAULT_LOCALE;
   private languageSetting = "auto";
   private entryCommand = false;
+  private pullDiagnostics = false;
+  private diagnosticRefresh = false;
 
   constructor(private readonly options: MentorServerOptions) {
     this.log = options.log ?? (() => {});
@@ -83,12 +87,16 @@ export class MentorServer {
     this.clientLocale = matchLocale(params.locale) ?? DEFAULT_LOCALE;
     const options = (params.initializationOptions ?? {}) as MentorInitializationOptions;
     this.entryCommand = options.entryCommand === true;
+    // LSP 3.17 pull diagnostics for clients that ask for them; the others get pushed diagnostics.
+    this.pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    this.diagnosticRefresh = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     if (typeof options.language === "string") this.setLanguage(options.language);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...(this.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: "python-mentor", version: this.options.version },
     };
@@ -163,6 +171,28 @@ export class MentorServer {
       version: state.documentTree.version,
       diagnostics: findings.map((finding) => toDiagnostic(finding, this.options.knowledge)),
     };
+  }
+
+  /** Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of receiving pushes. */
+  get usesPullDiagnostics(): boolean {
+    return this.pullDiagnostics;
+  }
+
+  /** Whether the client can be asked to pull again (after a language change). */
+  get canRefreshDiagnostics(): boolean {
+    return this.diagnosticRefresh;
+  }
+
+  /**
+   * A pull-diagnostics report. The result id names the version and language it was made for, so a
+   * client asking again about the same text gets "unchanged" without a new list.
+   */
+  documentDiagnostic({ textDocument, previousResultId }: DocumentDiagnosticParams): DocumentDiagnosticReport {
+    const result = this.diagnostics(textDocument.uri);
+    if (!result) return { kind: "full", items: [] };
+    const resultId = `${result.version}:${this.locale}`;
+    if (previousResultId === resultId) return { kind: "unchanged", resultId };
+    return { kind: "full", resultId, items: result.diagnostics };
   }
 
   hover({ textDocument, position }: HoverParams): Hover | null {
