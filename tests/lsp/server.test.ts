@@ -167,7 +167,12 @@ describe("code actions", () => {
     const s = open(text);
     const diagnostics = s.diagnostics(URI)!.diagnostics;
     const actions = s.codeActions({ textDocument: { uri: URI }, range: diagnostics[0].range, context: { diagnostics } });
-    expect(actions.map((a) => a.title)).toEqual(["Use ==", "Disable PYM001 for this line", "Fix all safe Python Mentor problems"]);
+    expect(actions.map((a) => a.title)).toEqual([
+      "Use ==",
+      "Disable PYM001 for this line",
+      "Disable PYM001 for this file",
+      "Fix all safe Python Mentor problems",
+    ]);
     expect(actions[0]).toMatchObject({ kind: "quickfix", isPreferred: true, diagnostics: [{ code: "PYM001" }] });
     const fixed = applyLspEdits(text, editsOf(actions[0]));
     expect(fixed).toBe("x = 1\nif x == 1:\n    pass\n");
@@ -191,9 +196,53 @@ describe("code actions", () => {
     const s = open(text);
     const titles = (line: number) =>
       s.codeActions({ textDocument: { uri: URI }, range: range(line), context: { diagnostics: [], only: ["quickfix"] } }).map((a) => a.title);
-    expect(titles(0)).toEqual(["Use ==", "Use is"]);
-    expect(titles(3)).toEqual(["Use =="]);
-    expect(titles(4)).toEqual(["Use is", "Disable PYM002 for this line"]);
+    const lineActions = (line: number) => titles(line).filter((title) => !/(for|in) this file$/.test(title));
+    expect(lineActions(0)).toEqual(["Use ==", "Use is"]);
+    expect(lineActions(3)).toEqual(["Use =="]);
+    expect(lineActions(4)).toEqual(["Use is", "Disable PYM002 for this line"]);
+  });
+
+  it("'Disable for this file' adds a header directive (after #! and a coding cookie), or extends one, and it works", () => {
+    const plain = "x = int('1')\nif x is 1:\n    pass\n";
+    const titled = (s: MentorServer, row: number, title: string) =>
+      s.codeActions({ textDocument: { uri: URI }, range: range(row), context: { diagnostics: [], only: ["quickfix"] } }).find((a) => a.title === title)!;
+    const fixed = applyLspEdits(plain, editsOf(titled(open(plain), 1, "Disable PYM001 for this file")));
+    expect(fixed).toBe("# python-mentor: disable=PYM001\n" + plain);
+    expect(open(fixed).diagnostics(URI)!.diagnostics).toEqual([]);
+
+    const scripted = "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nif x is 1 and y == None:\n    pass\n";
+    const once = applyLspEdits(scripted, editsOf(titled(open(scripted), 2, "Disable PYM001 for this file")));
+    expect(once).toBe("#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# python-mentor: disable=PYM001\nif x is 1 and y == None:\n    pass\n");
+    const s = open(once);
+    expect(s.diagnostics(URI)!.diagnostics.map((d) => d.code)).toEqual(["PYM002"]);
+    const twice = applyLspEdits(once, editsOf(titled(s, 3, "Disable PYM002 for this file")));
+    expect(twice).toContain("# python-mentor: disable=PYM001,PYM002\n");
+    expect(open(twice).diagnostics(URI)!.diagnostics).toEqual([]);
+  });
+
+  it("a disable directive counts only in the file's header, and disable-file silences everything", () => {
+    expect(open('"""Docstring."""\n# python-mentor: disable-file\nif x is 1:\n    pass\n').diagnostics(URI)!.diagnostics).toEqual([]);
+    expect(open("import os\n# python-mentor: disable=PYM001\nif x is 1:\n    pass\n").diagnostics(URI)!.diagnostics).toHaveLength(1);
+    expect(open("x = 1  # python-mentor: disable=PYM001\nif x is 1:\n    pass\n").diagnostics(URI)!.diagnostics).toHaveLength(1);
+    // The Ruff/flake8 equivalent names the same check.
+    expect(open("# python-mentor: disable=F632\nif x is 1:\n    pass\n").diagnostics(URI)!.diagnostics).toEqual([]);
+  });
+
+  it("'Fix all PYMxxx in this file' applies every fix of that rule, and 'Explain' runs the client's entry command", () => {
+    const text = "if a is 1 or b is 2:\n    pass\nif c is 3:\n    pass\n";
+    server = new MentorServer({ language, knowledge, version: "test" });
+    server.initialize({ processId: null, rootUri: null, capabilities: {}, initializationOptions: { entryCommand: true } });
+    server.didOpen({ textDocument: { uri: URI, languageId: "python", version: 1, text } });
+    const actions = server.codeActions({ textDocument: { uri: URI }, range: range(2), context: { diagnostics: [], only: ["quickfix"] } });
+    const fixAll = actions.find((a) => a.title === "Fix all PYM001 in this file")!;
+    expect(applyLspEdits(text, editsOf(fixAll))).toBe("if a == 1 or b == 2:\n    pass\nif c == 3:\n    pass\n");
+    expect(actions.find((a) => a.title === "Explain PYM001")?.command).toEqual({
+      title: "Explain PYM001",
+      command: "pythonMentor.showEntry",
+      arguments: ["is-vs-eq"],
+    });
+    // Clients without the command and without showDocument get no Explain action.
+    expect(open(text).codeActions({ textDocument: { uri: URI }, range: range(2), context: { diagnostics: [] } }).some((a) => a.title.startsWith("Explain"))).toBe(false);
   });
 
   it("source.fixAll.pythonMentor applies every safe fix and leaves unsafe ones", () => {

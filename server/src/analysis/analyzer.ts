@@ -5,7 +5,7 @@ import { chunkSummary, topLevelChunks, type Chunk } from "./chunks";
 import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
 import { RuleContext } from "./rule-context";
-import { isSuppressed, suppressionsByRow } from "./suppression";
+import { fileSuppression, isFileSuppressed, isSuppressed, suppressionsByRow } from "./suppression";
 import type { Locale } from "../i18n/locale";
 
 export interface RuleSelection {
@@ -53,7 +53,7 @@ export class Analyzer {
   analyze(tree: Tree, text: string, selection: RuleSelection = {}): Analysis {
     const index = this.capture(tree.rootNode);
     const file = new FileContext(tree.rootNode, importBindings(importStatements(index)));
-    return { findings: this.runRules(tree, text, file, index, selection).sort(compareFindings), file };
+    return { findings: this.fileWide(tree, this.runRules(tree, text, file, index, selection)).sort(compareFindings), file };
   }
 
   /**
@@ -104,11 +104,19 @@ export class Analyzer {
       record.index = undefined;
     }
     cache.records = new Map(records.map((record) => [record.text, record]));
-    return { findings: findings.sort(compareFindings), file };
+    return { findings: this.fileWide(tree, findings).sort(compareFindings), file };
   }
 
   dispose(): void {
     this.query.delete();
+  }
+
+  /** Drops what `# python-mentor: disable=...` in the file's header turns off. */
+  private fileWide(tree: Tree, findings: Finding[]): Finding[] {
+    const suppression = fileSuppression(tree.rootNode);
+    if (!suppression) return findings;
+    const equivalents = new Map(this.rules.map((rule) => [rule.code, [rule.code, ...(rule.equivalents ?? [])]]));
+    return findings.filter((finding) => !isFileSuppressed(suppression, equivalents.get(finding.code) ?? [finding.code]));
   }
 
   private capture(root: Node, chunk?: Chunk): Map<string, Node[]> {

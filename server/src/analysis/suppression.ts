@@ -46,3 +46,49 @@ export function rowAcceptsComment(tree: Tree, row: number, line: string): boolea
   }
   return true;
 }
+
+/**
+ * `# python-mentor: disable=PYM001,PYM006` and `# python-mentor: disable-file`, each on a comment
+ * line of its own in the file's header: the comments and blank lines before the first statement
+ * (a module docstring may come first). Elsewhere they mean nothing, so a stray copy deep in a file
+ * cannot silently turn a rule off for all of it.
+ */
+const FILE_DIRECTIVE = /^#\s*python-mentor:\s*(disable-file|disable\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))\s*$/;
+
+export type FileSuppression = "all" | ReadonlySet<string>;
+
+/** The file-wide suppression its header declares, or undefined when it declares none. */
+export function fileSuppression(root: Node): FileSuppression | undefined {
+  const codes = new Set<string>();
+  for (const comment of headerComments(root)) {
+    const match = FILE_DIRECTIVE.exec(comment.text.trim());
+    if (!match) continue;
+    if (match[1] === "disable-file") return "all";
+    for (const code of match[2].split(",")) codes.add(code.trim().toUpperCase());
+  }
+  return codes.size > 0 ? codes : undefined;
+}
+
+/** Comment nodes of the header: before the first statement other than a module docstring. */
+export function headerComments(root: Node): Node[] {
+  const comments: Node[] = [];
+  let docstringSeen = false;
+  for (const child of root.children) {
+    if (!child) continue;
+    if (child.type === "comment") {
+      // A comment after code on the same line is not "on a line of its own".
+      const previous = child.previousSibling;
+      if (previous && previous.endPosition.row === child.startPosition.row) continue;
+      comments.push(child);
+    } else if (!docstringSeen && child.type === "expression_statement" && child.namedChild(0)?.type === "string") {
+      docstringSeen = true;
+    } else {
+      break;
+    }
+  }
+  return comments;
+}
+
+export function isFileSuppressed(suppression: FileSuppression | undefined, codes: readonly string[]): boolean {
+  return suppression === "all" || (suppression !== undefined && codes.some((code) => suppression.has(code)));
+}

@@ -10,7 +10,7 @@ import {
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Tree } from "web-tree-sitter";
-import { noqaListEnd, rowAcceptsComment } from "../analysis/suppression";
+import { headerComments, noqaListEnd, rowAcceptsComment } from "../analysis/suppression";
 import type { Finding, TextEdit } from "../analysis/finding";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { rangeToLsp, type PointRange } from "../parse/positions";
@@ -23,11 +23,14 @@ export interface EditOptions {
   documentChanges: boolean;
   /** The language of action titles. */
   locale?: Locale;
+  /** The command that opens an entry, if the client has one ("Explain PYMxxx"); none otherwise. */
+  explainCommand?: string;
 }
 
 /**
- * Code actions for a range: for every finding there, its fix (quick fix) and "Disable for this
- * line"; on request of `source.fixAll.pythonMentor`, every safe fix in the document at once.
+ * Code actions for a range. For every finding there: its fix, "Disable for this line", "Disable
+ * for this file", "Explain" and, when the rule has several fixes in the file, "Fix all of them".
+ * On request of `source.fixAll.pythonMentor`: every safe fix in the document at once.
  */
 export function codeActionsFor(
   params: CodeActionParams,
@@ -62,6 +65,10 @@ export function codeActionsFor(
       disabled.add(lineKey);
       const action = disableForLine(document, tree, finding, diagnostic, options);
       if (action) actions.push(action);
+      if (disabled.has(finding.code)) continue;
+      // Once per code: these act on the whole file.
+      disabled.add(finding.code);
+      actions.push(...perCodeActions(document, tree, finding, diagnostic, findings, options));
     }
   }
   if (wants(FIX_ALL_KIND)) {
@@ -75,9 +82,13 @@ export function codeActionsFor(
 
 /** Every safe fix's edits, skipping any fix that overlaps one already taken. */
 export function safeEdits(findings: readonly Finding[]): LspTextEdit[] {
+  return nonOverlappingEdits(findings, (fix) => fix.safe);
+}
+
+function nonOverlappingEdits(findings: readonly Finding[], accept: (fix: NonNullable<Finding["fix"]>) => boolean): LspTextEdit[] {
   const taken: TextEdit[] = [];
   for (const finding of findings) {
-    if (!finding.fix?.safe) continue;
+    if (!finding.fix || !accept(finding.fix)) continue;
     if (finding.fix.edits.some((edit) => taken.some((other) => editsOverlap(edit.range, other.range)))) continue;
     taken.push(...finding.fix.edits);
   }
@@ -103,6 +114,61 @@ function disableForLine(
     diagnostics: [diagnostic],
     edit: workspaceEdit(document, [edit], options),
   };
+}
+
+function perCodeActions(
+  document: TextDocument,
+  tree: Tree,
+  finding: Finding,
+  diagnostic: Diagnostic,
+  findings: readonly Finding[],
+  options: EditOptions,
+): CodeAction[] {
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  const code = finding.code;
+  const actions: CodeAction[] = [];
+  const sameCode = findings.filter((other) => other.code === code && other.fix);
+  const fixes = [...new Set(sameCode.map((other) => other.fix))];
+  if (fixes.length > 1) {
+    actions.push({
+      title: fillTemplate(uiText("fixAllOfCode", locale), { code }),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: workspaceEdit(document, nonOverlappingEdits(sameCode, () => true), options),
+    });
+  }
+  actions.push({
+    title: fillTemplate(uiText("disableFile", locale), { code }),
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: workspaceEdit(document, [disableForFileEdit(document, tree, code)], options),
+  });
+  if (options.explainCommand) {
+    const title = fillTemplate(uiText("explain", locale), { code });
+    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: options.explainCommand, arguments: [finding.knowledge] } });
+  }
+  return actions;
+}
+
+/**
+ * Adds the code to the header's `# python-mentor: disable=...` line when there is one, or puts a
+ * new one first in the file (after a `#!` line and a coding cookie, which must stay on top).
+ */
+function disableForFileEdit(document: TextDocument, tree: Tree, code: string): LspTextEdit {
+  for (const comment of headerComments(tree.rootNode)) {
+    const match = /^(#\s*python-mentor:\s*disable\s*=\s*[A-Za-z0-9, ]*[A-Za-z0-9])\s*$/.exec(comment.text);
+    if (!match) continue;
+    const at = { line: comment.startPosition.row, character: comment.startPosition.column + match[1].length };
+    return { range: { start: at, end: at }, newText: `,${code}` };
+  }
+  let line = 0;
+  const text = (row: number) => document.getText({ start: { line: row, character: 0 }, end: { line: row + 1, character: 0 } });
+  if (text(0).startsWith("#!")) line = 1;
+  // PEP 263: the coding cookie counts only on the first two lines.
+  if (line < 2 && /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/.test(text(line))) line += 1;
+  const eol = document.getText().includes("\r\n") ? "\r\n" : "\n";
+  const at = { line, character: 0 };
+  return { range: { start: at, end: at }, newText: `# python-mentor: disable=${code}${eol}` };
 }
 
 function workspaceEdit(document: TextDocument, edits: LspTextEdit[], options: EditOptions): WorkspaceEdit {

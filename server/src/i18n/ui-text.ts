@@ -18,6 +18,9 @@ const UI = {
   why: { en: "why", ko: "이유", "zh-cn": "原因" },
   fix: { en: "fix", ko: "수정", "zh-cn": "修复" },
   disableLine: { en: "Disable {code} for this line", ko: "이 줄에서 {code} 끄기", "zh-cn": "在此行禁用 {code}" },
+  disableFile: { en: "Disable {code} for this file", ko: "이 파일에서 {code} 끄기", "zh-cn": "在此文件中禁用 {code}" },
+  explain: { en: "Explain {code}", ko: "{code} 설명 보기", "zh-cn": "查看 {code} 的说明" },
+  fixAllOfCode: { en: "Fix all {code} in this file", ko: "이 파일의 {code} 모두 수정", "zh-cn": "修复此文件中的所有 {code}" },
   fixAll: { en: "Fix all safe Python Mentor problems", ko: "Python Mentor의 안전한 수정 모두 적용", "zh-cn": "应用所有安全的 Python Mentor 修复" },
 } satisfies Record<string, LocalizedText> & Record<SectionKey, LocalizedText>;
 

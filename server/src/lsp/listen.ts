@@ -1,5 +1,5 @@
 import type { Connection } from "vscode-languageserver";
-import { ENTRIES_REQUEST, ENTRY_REQUEST, type MentorServer } from "./mentor-server";
+import { ENTRIES_REQUEST, ENTRY_REQUEST, EXPLAIN_COMMAND, type MentorServer } from "./mentor-server";
 
 /**
  * Wires a MentorServer to a connection. Every handler is guarded: an exception is logged and
@@ -44,6 +44,14 @@ export function listen(connection: Connection, server: MentorServer): void {
         if (server.canRefreshDiagnostics) void connection.languages.diagnostics.refresh();
       } else for (const uri of server.openUris()) schedulePublish(uri);
     }, undefined),
+  );
+  connection.onExecuteCommand(
+    guard("executeCommand", (params) => {
+      if (params.command !== EXPLAIN_COMMAND) return null;
+      const uri = server.explainTarget(params.arguments?.[0]);
+      if (uri) void connection.window.showDocument({ uri, external: true });
+      return null;
+    }, null),
   );
   connection.onRequest(ENTRY_REQUEST, guard("entry", (params: { id: string }) => server.entry(params), null));
   connection.onRequest(ENTRIES_REQUEST, guard("entries", () => server.entries(), []));

@@ -46,6 +46,8 @@ export interface EntrySummary {
 /** Custom requests, for clients that want the knowledge base itself. */
 export const ENTRY_REQUEST = "pythonMentor/entry";
 export const ENTRIES_REQUEST = "pythonMentor/entries";
+/** Server-side command behind "Explain PYMxxx" for clients other than our VS Code extension. */
+export const EXPLAIN_COMMAND = "pythonMentor.explain";
 
 export interface MentorServerOptions {
   language: Language;
@@ -74,6 +76,7 @@ export class MentorServer {
   private languageSetting = "auto";
   private entryCommand = false;
   private pullDiagnostics = false;
+  private showDocument = false;
   private diagnosticRefresh = false;
 
   constructor(private readonly options: MentorServerOptions) {
@@ -90,6 +93,7 @@ export class MentorServer {
     // LSP 3.17 pull diagnostics for clients that ask for them; the others get pushed diagnostics.
     this.pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     this.diagnosticRefresh = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    this.showDocument = params.capabilities.window?.showDocument?.support === true;
     if (typeof options.language === "string") this.setLanguage(options.language);
     return {
       capabilities: {
@@ -97,6 +101,7 @@ export class MentorServer {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(this.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+        ...(this.explainCommand === EXPLAIN_COMMAND ? { executeCommandProvider: { commands: [EXPLAIN_COMMAND] } } : {}),
       },
       serverInfo: { name: "python-mentor", version: this.options.version },
     };
@@ -173,6 +178,20 @@ export class MentorServer {
     };
   }
 
+  /**
+   * What "Explain PYMxxx" runs: our VS Code client's own command (a Markdown preview), or for
+   * other clients that can open documents, a server command that opens the documentation.
+   */
+  get explainCommand(): string | undefined {
+    if (this.entryCommand) return "pythonMentor.showEntry";
+    return this.showDocument ? EXPLAIN_COMMAND : undefined;
+  }
+
+  /** The documentation page `pythonMentor.explain` opens for an entry id. */
+  explainTarget(id: unknown): string | undefined {
+    return typeof id === "string" ? this.options.knowledge.get(id, this.locale)?.links[0] : undefined;
+  }
+
   /** Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of receiving pushes. */
   get usesPullDiagnostics(): boolean {
     return this.pullDiagnostics;
@@ -214,6 +233,7 @@ export class MentorServer {
     return codeActionsFor(params, state.documentTree.textDocument, state.documentTree.tree, findings, this.options.knowledge, {
       documentChanges: this.documentChanges,
       locale: this.locale,
+      explainCommand: this.explainCommand,
     });
   }
 
