@@ -3,6 +3,10 @@ import { isLiteralRule } from "./is-literal";
 import { noneEqualityRule } from "./none-equality";
 import { contextManagerNotCalledRule } from "./context-manager-not-called";
 import { staticmethodNamesOwnClassRule } from "./staticmethod-names-own-class";
+import { coroutineNotAwaitedRule } from "./coroutine-not-awaited";
+import { exitSwallowsExceptionsRule } from "./exit-swallows-exceptions";
+import { getattributeSelfAccessRule } from "./getattribute-self-access";
+import { gatherNeedsUnpackingRule } from "./gather-needs-unpacking";
 
 /** Every rule, sorted by code. Adding a rule is an import and one line in the list. */
 export const RULES: readonly Rule[] = [
@@ -10,6 +14,10 @@ export const RULES: readonly Rule[] = [
   noneEqualityRule,
   contextManagerNotCalledRule,
   staticmethodNamesOwnClassRule,
+  coroutineNotAwaitedRule,
+  exitSwallowsExceptionsRule,
+  getattributeSelfAccessRule,
+  gatherNeedsUnpackingRule,
   // new rules: one line each, above this comment (the list is sorted below)
 ].sort((a, b) => a.code.localeCompare(b.code));
 
