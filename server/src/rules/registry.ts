@@ -7,6 +7,10 @@ import { coroutineNotAwaitedRule } from "./coroutine-not-awaited";
 import { exitSwallowsExceptionsRule } from "./exit-swallows-exceptions";
 import { getattributeSelfAccessRule } from "./getattribute-self-access";
 import { gatherNeedsUnpackingRule } from "./gather-needs-unpacking";
+import { decoratorWithoutWrapsRule } from "./decorator-without-wraps";
+import { silentExceptRule } from "./silent-except";
+import { sharedClassAttributeRule } from "./shared-class-attribute";
+import { iterReturnsNonIteratorRule } from "./iter-returns-non-iterator";
 
 /** Every rule, sorted by code. Adding a rule is an import and one line in the list. */
 export const RULES: readonly Rule[] = [
@@ -18,6 +22,10 @@ export const RULES: readonly Rule[] = [
   exitSwallowsExceptionsRule,
   getattributeSelfAccessRule,
   gatherNeedsUnpackingRule,
+  decoratorWithoutWrapsRule,
+  silentExceptRule,
+  sharedClassAttributeRule,
+  iterReturnsNonIteratorRule,
   // new rules: one line each, above this comment (the list is sorted below)
 ].sort((a, b) => a.code.localeCompare(b.code));
 
