@@ -53,7 +53,9 @@ export class Analyzer {
   analyze(tree: Tree, text: string, selection: RuleSelection = {}): Analysis {
     const index = this.capture(tree.rootNode);
     const file = new FileContext(tree.rootNode, importBindings(importStatements(index)));
-    return { findings: this.fileWide(tree, this.runRules(tree, text, file, index, selection)).sort(compareFindings), file };
+    const summaries = this.ruleSummaries(tree, text, file, index, selection);
+    const findings = this.runRules(tree, text, file, index, selection, (code) => [summaries.get(code) ?? ""]);
+    return { findings: this.fileWide(tree, findings).sort(compareFindings), file };
   }
 
   /**
@@ -85,19 +87,23 @@ export class Analyzer {
     const environment = [selectionKey, ...records.map((record) => `${JSON.stringify(record.imports)}\u0000${record.summary}`)].join("\u0001");
     if (environment !== cache.environment) {
       // Imports or module-level facts changed: nothing computed before can be trusted.
-      for (const record of records) record.ruleSummary = record.findings = undefined;
+      for (const record of records) record.ruleSummaries = record.findings = undefined;
       cache.environment = environment;
       manyPending = true;
     }
-    for (const [i, record] of records.entries()) record.ruleSummary ??= this.ruleSummary(tree, text, file, indexOf(i), selection);
-    const ruleKey = records.map((record) => record.ruleSummary).join("\u0001");
+    for (const [i, record] of records.entries()) record.ruleSummaries ??= this.ruleSummaries(tree, text, file, indexOf(i), selection);
+    const ruleKey = records.map((record) => [...(record.ruleSummaries ?? [])].join("\u0002")).join("\u0001");
+    const summariesOf = (code: string) => records.map((record) => record.ruleSummaries?.get(code) ?? "");
     if (records.filter((record) => record.ruleKey !== ruleKey).length > chunks.length / 4) manyPending = true;
     const findings: Finding[] = [];
     for (const [i, record] of records.entries()) {
-      if (record.findings === undefined || record.ruleKey !== ruleKey) {
-        const chunkFindings = this.runRules(tree, text, file, indexOf(i), selection);
+      if (record.findings === undefined || record.ruleKey !== ruleKey || record.reachesOut) {
+        const chunkFindings = this.runRules(tree, text, file, indexOf(i), selection, summariesOf);
         record.findings = chunkFindings.map((finding) => shiftFinding(finding, -chunks[i].startRow));
         record.ruleKey = ruleKey;
+        // A fix that edits elsewhere (an import at the top, a guard around several statements)
+        // does not move with this chunk: such findings are made afresh every time.
+        record.reachesOut = chunkFindings.some((finding) => !insideChunk(finding, chunks[i]));
       }
       for (const finding of record.findings) findings.push(shiftFinding(finding, chunks[i].startRow));
       // Nodes belong to this tree, which the next edit replaces: never keep them.
@@ -132,7 +138,14 @@ export class Analyzer {
     return index;
   }
 
-  private runRules(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): Finding[] {
+  private runRules(
+    tree: Tree,
+    text: string,
+    file: FileContext,
+    index: ReadonlyMap<string, Node[]>,
+    selection: RuleSelection,
+    summariesOf: (code: string) => readonly string[],
+  ): Finding[] {
     const suppressions = suppressionsByRow(index.get("noqa_comment") ?? []);
     const ruleNodes = errorFreeNodes(index);
     const memo = new Map<string, unknown>();
@@ -141,7 +154,8 @@ export class Analyzer {
       if (!isSelected(rule.code, selection)) continue;
       const codes = [rule.code, ...(rule.equivalents ?? [])];
       try {
-        for (const finding of rule.check(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale))) {
+        const ctx = new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale, () => summariesOf(rule.code));
+        for (const finding of rule.check(ctx)) {
           if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
         }
       } catch (error) {
@@ -151,20 +165,20 @@ export class Analyzer {
     return findings;
   }
 
-  /** What the selected rules read in this chunk on behalf of other chunks. */
-  private ruleSummary(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): string {
+  /** What the selected rules find in this part of the file on behalf of the others, by rule code. */
+  private ruleSummaries(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): Map<string, string> {
     const ruleNodes = errorFreeNodes(index);
     const memo = new Map<string, unknown>();
-    const parts: string[] = [];
+    const summaries = new Map<string, string>();
     for (const rule of this.rules) {
       if (!rule.summarize || !isSelected(rule.code, selection)) continue;
       try {
-        parts.push(`${rule.code}:${rule.summarize(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale))}`);
+        summaries.set(rule.code, rule.summarize(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale)));
       } catch (error) {
         this.reportFailure(rule, error);
       }
     }
-    return parts.join("\n");
+    return summaries;
   }
 
   private reportFailure(rule: Rule, error: unknown): void {
@@ -185,10 +199,12 @@ interface ChunkRecord {
   text: string;
   imports?: ImportBinding[];
   summary?: string;
-  ruleSummary?: string;
+  ruleSummaries?: Map<string, string>;
   /** Findings with rows relative to the chunk's first row, and the rule key they were made under. */
   findings?: Finding[];
   ruleKey?: string;
+  /** Some finding's range or fix lies outside the chunk, so the findings cannot be reused. */
+  reachesOut?: boolean;
   /** This analysis's captures in the chunk; dropped before returning. */
   index?: Map<string, Node[]>;
 }
@@ -217,6 +233,11 @@ function bucketByChunk(index: ReadonlyMap<string, Node[]>, chunks: readonly Chun
     }
   }
   return buckets;
+}
+
+function insideChunk(finding: Finding, chunk: Chunk): boolean {
+  const inside = (range: PointRange) => range.start.row >= chunk.startRow && range.end.row < chunk.endRow;
+  return inside(finding.range) && (finding.fix?.edits ?? []).every((edit) => inside(edit.range));
 }
 
 function shiftFinding(finding: Finding, rows: number): Finding {

@@ -15,7 +15,13 @@ export class RuleContext {
     private readonly rule: Rule,
     private readonly memo: Map<string, unknown>,
     readonly locale: Locale = "en",
+    private readonly ruleSummaries: () => readonly string[] = () => [],
   ) {}
+
+  /** This rule's `summarize` results for every part of the file (see `Rule.summarize`). */
+  summaries(): readonly string[] {
+    return this.ruleSummaries();
+  }
 
   /** The rule's message `key` in the analysis language, placeholders filled. */
   t(key: string, args: Readonly<Record<string, string>> = {}): string {

@@ -22,7 +22,7 @@ export const decoratorWithoutWrapsRule: Rule = {
   name: "decorator-without-wraps",
   knowledge: "decorator-without-wraps",
   severity: "warning",
-  nodeTypes: ["function_definition", "decorator", "import_statement", "import_from_statement"],
+  nodeTypes: ["function_definition", "decorator"],
   messages: {
     message: {
       en: "`{wrapper}` replaces `{param}` without `@functools.wraps({param})`, so the decorated function reports the name `{wrapper}` and loses its docstring, `__qualname__` and `__wrapped__`.",
@@ -30,6 +30,10 @@ export const decoratorWithoutWrapsRule: Rule = {
       "zh-cn": "`{wrapper}` 在没有 `@functools.wraps({param})` 的情况下替换了 `{param}`，因此被装饰的函数名字会变成 `{wrapper}`，文档字符串、`__qualname__` 和 `__wrapped__` 也都丢失了。",
     },
     fix: { en: "Add @{decorator}({param})", ko: "@{decorator}({param}) 추가", "zh-cn": "添加 @{decorator}({param})" },
+  },
+  // Whether a wrapper's decorator is applied anywhere in the file: every chunk tells its `@` names.
+  summarize(ctx) {
+    return [...decoratorNames(ctx)].sort().join(" ");
   },
   check(ctx) {
     const findings = [];
@@ -58,7 +62,7 @@ export const decoratorWithoutWrapsRule: Rule = {
         if (!called) continue;
         const { param } = called;
         // Only decorators: a generic `*args, **kwargs` wrapper, or a function this file applies with `@`.
-        used ??= decoratorNames(ctx);
+        used ??= new Set(ctx.summaries().flatMap((names) => names.split(" ").filter(Boolean)));
         if (!forwardsArguments(wrapper, called.calls, bindingsOf) && !usedAsDecorator(outer, used)) continue;
         // A wrapper with its own docstring presents itself as a new function; wraps would overwrite that.
         if (hasDocstring(wrapper)) continue;
@@ -204,7 +208,7 @@ function forwardsArguments(wrapper: Node, calls: readonly Node[], bindingsOf: (s
   );
 }
 
-/** Names used as `@name` or `@name(...)` anywhere in the file. */
+/** Names used as `@name` or `@name(...)` in this part of the file. */
 function decoratorNames(ctx: RuleContext): Set<string> {
   const names = new Set<string>();
   for (const decorator of ctx.nodes("decorator")) {
@@ -303,8 +307,10 @@ function addWraps(ctx: RuleContext, wrapper: Node, param: string, bindingsOf: (s
 /** Local name -> imported target, for imports at module level only (a function's imports are its own). */
 function moduleImports(ctx: RuleContext): Map<string, string> {
   const imports = new Map<string, string>();
-  for (const node of ctx.nodes("import_statement")) {
-    if (node.parent?.type !== "module") continue;
+  // Module-level statements only, read from the tree: they may lie in another chunk than this one.
+  const topLevel = ctx.tree.rootNode.namedChildren.filter((node): node is Node => node !== null);
+  for (const node of topLevel) {
+    if (node.type !== "import_statement") continue;
     for (const item of node.childrenForFieldName("name")) {
       if (item.type === "dotted_name" && item.text === "functools") imports.set("functools", "functools");
       else if (item.type === "aliased_import" && item.childForFieldName("name")?.text === "functools") {
@@ -313,8 +319,8 @@ function moduleImports(ctx: RuleContext): Map<string, string> {
       }
     }
   }
-  for (const node of ctx.nodes("import_from_statement")) {
-    if (node.parent?.type !== "module" || node.childForFieldName("module_name")?.text !== "functools") continue;
+  for (const node of topLevel) {
+    if (node.type !== "import_from_statement" || node.childForFieldName("module_name")?.text !== "functools") continue;
     for (const item of node.childrenForFieldName("name")) {
       if (item.type === "dotted_name" && item.text === "wraps") imports.set("wraps", "functools.wraps");
       else if (item.type === "aliased_import" && item.childForFieldName("name")?.text === "wraps") {

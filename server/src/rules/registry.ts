@@ -11,6 +11,10 @@ import { decoratorWithoutWrapsRule } from "./decorator-without-wraps";
 import { silentExceptRule } from "./silent-except";
 import { sharedClassAttributeRule } from "./shared-class-attribute";
 import { iterReturnsNonIteratorRule } from "./iter-returns-non-iterator";
+import { listUsedAsQueueRule } from "./list-used-as-queue";
+import { openWithoutWithRule } from "./open-without-with";
+import { sharedReferenceRepetitionRule } from "./shared-reference-repetition";
+import { mutableDefaultArgumentRule } from "./mutable-default-argument";
 
 /** Every rule, sorted by code. Adding a rule is an import and one line in the list. */
 export const RULES: readonly Rule[] = [
@@ -26,6 +30,10 @@ export const RULES: readonly Rule[] = [
   silentExceptRule,
   sharedClassAttributeRule,
   iterReturnsNonIteratorRule,
+  listUsedAsQueueRule,
+  openWithoutWithRule,
+  sharedReferenceRepetitionRule,
+  mutableDefaultArgumentRule,
   // new rules: one line each, above this comment (the list is sorted below)
 ].sort((a, b) => a.code.localeCompare(b.code));
 

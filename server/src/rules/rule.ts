@@ -25,11 +25,12 @@ export interface Rule {
   messages: Readonly<Record<string, LocalizedText>>;
   check(ctx: RuleContext): Finding[];
   /**
-   * For rules that read other top-level statements than the one they report in, beyond what the
-   * engine already tracks (imports, names bound at module level, def and class headers): a
-   * string that changes whenever what they read in `ctx.nodes(...)` of this chunk changes (say,
-   * whether each function here is pure computation). Incremental analysis re-runs every chunk when
-   * any chunk's summary changes.
+   * For rules that need facts from the whole file beyond what the engine tracks (imports, names
+   * bound at module level, def and class headers): the facts found in `ctx.nodes(...)`, as a
+   * string (say, the names used as decorators, or which functions are pure computation). `check`
+   * reads every part of the file's through `ctx.summaries()`: one string per top-level chunk in
+   * the server's incremental analysis, one for the whole file in the checker. When any chunk's
+   * summary changes, every chunk is analysed again.
    */
   summarize?(ctx: RuleContext): string;
 }
