@@ -15,6 +15,10 @@ import { listUsedAsQueueRule } from "./list-used-as-queue";
 import { openWithoutWithRule } from "./open-without-with";
 import { sharedReferenceRepetitionRule } from "./shared-reference-repetition";
 import { mutableDefaultArgumentRule } from "./mutable-default-argument";
+import { cpuBoundInThreadRule } from "./cpu-bound-in-thread";
+import { blockingCallInAsyncRule } from "./blocking-call-in-async";
+import { processWithoutMainGuardRule } from "./process-without-main-guard";
+import { requestsWithoutSessionRule } from "./requests-without-session";
 
 /** Every rule, sorted by code. Adding a rule is an import and one line in the list. */
 export const RULES: readonly Rule[] = [
@@ -34,6 +38,10 @@ export const RULES: readonly Rule[] = [
   openWithoutWithRule,
   sharedReferenceRepetitionRule,
   mutableDefaultArgumentRule,
+  cpuBoundInThreadRule,
+  blockingCallInAsyncRule,
+  processWithoutMainGuardRule,
+  requestsWithoutSessionRule,
   // new rules: one line each, above this comment (the list is sorted below)
 ].sort((a, b) => a.code.localeCompare(b.code));
 

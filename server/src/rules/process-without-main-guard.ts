@@ -1,0 +1,217 @@
+import type { Node } from "web-tree-sitter";
+import type { Rule } from "./rule";
+import type { Fix } from "../analysis/finding";
+import type { RuleContext } from "../analysis/rule-context";
+import { boundValues, importsAny, isMainGuard, positionalArguments, runsOnImport, topStatement } from "./concurrency-support";
+
+/** Calls that create a child process, or a pool of them, by qualified name. */
+const PROCESS_FACTORIES = new Set([
+  "multiprocessing.Process",
+  "multiprocessing.Pool",
+  "multiprocessing.pool.Pool",
+  "concurrent.futures.ProcessPoolExecutor",
+  "concurrent.futures.process.ProcessPoolExecutor",
+]);
+
+/** Top-level statements a fix must not indent: definitions other code may need, and imports. */
+const DEFINITIONS = new Set([
+  "function_definition",
+  "class_definition",
+  "decorated_definition",
+  "import_statement",
+  "import_from_statement",
+  "future_import_statement",
+]);
+
+export const processWithoutMainGuardRule: Rule = {
+  code: "PYM014",
+  name: "process-without-main-guard",
+  knowledge: "process-without-main-guard",
+  severity: "warning",
+  nodeTypes: ["call"],
+  messages: {
+    message: {
+      en: "`{name}(...)` runs at module level, outside `if __name__ == \"__main__\":`. With the spawn and forkserver start methods (the default on Windows and macOS, and on Linux from Python 3.14) every child process imports the main module again and re-runs its top-level code, and processes started from there fail with a `RuntimeError`.",
+      ko: "`{name}(...)`이 `if __name__ == \"__main__\":` 밖의 모듈 최상위에서 실행됩니다. spawn과 forkserver 시작 방식(Windows와 macOS의 기본값이고, Linux에서는 Python 3.14부터 기본값)에서는 자식 프로세스마다 메인 모듈을 다시 임포트해 최상위 코드를 또 실행하고, 거기서 시작하는 프로세스는 `RuntimeError`로 실패합니다.",
+      "zh-cn": "`{name}(...)` 在模块顶层执行，不在 `if __name__ == \"__main__\":` 之内。使用 spawn 和 forkserver 启动方式时（Windows 和 macOS 的默认方式，Linux 从 Python 3.14 起也是默认），每个子进程都会重新导入主模块并再次执行其顶层代码，从那里启动的进程会因 `RuntimeError` 而失败。",
+    },
+    fix: {
+      en: "Move it under if __name__ == \"__main__\":",
+      ko: "if __name__ == \"__main__\": 아래로 옮기기",
+      "zh-cn": "移到 if __name__ == \"__main__\": 之下",
+    },
+  },
+  // Two facts come from the whole file: `set_start_method("fork")` anywhere turns the rule off, and
+  // the fix guards every module-level statement that creates processes, wherever it is. Each
+  // part of the file reports both: "fork", and the rows of its creating top-level statements.
+  summarize(ctx) {
+    const rows = [...new Set(creatingCalls(ctx).map(({ call }) => topStatement(call).startPosition.row))];
+    return [forcesFork(ctx) ? "fork" : "", ...rows].join(" ");
+  },
+  check(ctx) {
+    const summaries = ctx.summaries().map((summary) => summary.split(" "));
+    if (summaries.some((parts) => parts[0] === "fork")) return [];
+    const creating = creatingCalls(ctx);
+    if (creating.length === 0) return [];
+    const rows = new Set(summaries.flatMap((parts) => parts.slice(1).map(Number)));
+    const everywhere = ctx.tree.rootNode.namedChildren.filter(
+      (node): node is Node => node !== null && node.type !== "comment" && rows.has(node.startPosition.row),
+    );
+    const fixes = guardFixes(ctx, everywhere);
+    return creating.map(({ call, callee }) =>
+      ctx.finding(call, ctx.t("message", { name: callee.text.replace(/\s+/g, "") }), fixes.get(topStatement(call).id)),
+    );
+  },
+};
+
+/** Calls in this part of the file that create processes while the module is being imported. */
+function creatingCalls(ctx: RuleContext): { call: Node; callee: Node }[] {
+  const creating: { call: Node; callee: Node }[] = [];
+  if (!importsAny(ctx, ["multiprocessing", "concurrent.futures"])) return creating;
+  for (const call of ctx.nodes("call")) {
+    const callee = call.childForFieldName("function");
+    if (callee && createsProcess(ctx, callee) && runsOnImport(call)) creating.push({ call, callee });
+  }
+  return creating;
+}
+
+function createsProcess(ctx: RuleContext, callee: Node): boolean {
+  const qualified = ctx.file.qualifiedName(callee);
+  if (qualified && PROCESS_FACTORIES.has(qualified)) return true;
+  // `multiprocessing.get_context("spawn").Pool(...)`, or through a name bound to such a context.
+  if (callee.type !== "attribute") return false;
+  const attribute = callee.childForFieldName("attribute")?.text;
+  const object = callee.childForFieldName("object");
+  if ((attribute !== "Process" && attribute !== "Pool") || !object) return false;
+  const values = object.type === "call" ? [object] : boundValues(ctx, object);
+  return values !== undefined && values.every((value) => isReimportingContext(ctx, value));
+}
+
+/** `multiprocessing.get_context(...)` for any start method but "fork" (fork does not re-import the module). */
+function isReimportingContext(ctx: RuleContext, value: Node): boolean {
+  if (value.type !== "call") return false;
+  const callee = value.childForFieldName("function");
+  if (!callee || ctx.file.qualifiedName(callee) !== "multiprocessing.get_context") return false;
+  return !/^(["'])fork\1$/.test(positionalArguments(value)?.[0]?.text ?? "");
+}
+
+/** `multiprocessing.set_start_method("fork")` here: children are forked, nothing is re-imported. */
+function forcesFork(ctx: RuleContext): boolean {
+  if (!importsAny(ctx, ["multiprocessing"])) return false;
+  return ctx.nodes("call").some((call) => {
+    const callee = call.childForFieldName("function");
+    return (
+      callee !== null &&
+      ctx.file.qualifiedName(callee) === "multiprocessing.set_start_method" &&
+      /^(["'])fork\1$/.test(positionalArguments(call)?.[0]?.text ?? "")
+    );
+  });
+}
+
+/**
+ * One fix per run of module-level statements that create processes: indent them under
+ * `if __name__ == "__main__":`, together with every later statement that uses a name they
+ * bind (so the guarded code still finds its pool). No fix when that run would have to take
+ * definitions, imports or multi-line strings along, or shares lines with code outside it.
+ */
+function guardFixes(ctx: RuleContext, creatingStatements: Node[]): Map<number, Fix> {
+  const statements = ctx.tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== "comment");
+  const indexOf = new Map(statements.map((statement, index) => [statement.id, index]));
+  const creatingIndexes = [...new Set(creatingStatements.map((statement) => indexOf.get(statement.id) ?? -1))].sort((a, b) => a - b);
+  const fixes = new Map<number, Fix>();
+  let position = 0;
+  while (position < creatingIndexes.length) {
+    // A run: creating statements with only plain statements between them.
+    const first = creatingIndexes[position];
+    let last = first;
+    let next = position + 1;
+    while (next < creatingIndexes.length && statements.slice(last + 1, creatingIndexes[next]).every((statement) => movable(statement))) {
+      last = creatingIndexes[next];
+      next++;
+    }
+    const end = extendToUsers(statements, first, last);
+    const fix = end === undefined ? undefined : wrapInGuard(ctx, statements, first, end);
+    if (fix) for (let index = first; index <= (end ?? last); index++) fixes.set(statements[index].id, fix);
+    position = next;
+  }
+  return fixes;
+}
+
+/** A statement the fix may indent: no definitions or imports inside, no string spanning lines, not a main guard. */
+function movable(statement: Node): boolean {
+  if (DEFINITIONS.has(statement.type) || isMainGuard(statement)) return false;
+  for (const type of DEFINITIONS) if (statement.descendantsOfType(type).length > 0) return false;
+  return statement.descendantsOfType("string").every((string) => string?.startPosition.row === string?.endPosition.row);
+}
+
+/**
+ * The index of the last statement the guard must cover, starting from `first..last` and
+ * growing while a later statement reads a name the covered ones bind. Undefined when the
+ * covered range would include something that cannot move.
+ */
+function extendToUsers(statements: Node[], first: number, last: number): number | undefined {
+  let end = last;
+  for (;;) {
+    for (let index = first; index <= end; index++) if (!movable(statements[index])) return undefined;
+    const bound = new Set(statements.slice(first, end + 1).flatMap(boundNames));
+    let lastUser = end;
+    for (let index = end + 1; index < statements.length; index++) {
+      if (statements[index].descendantsOfType("identifier").some((id) => id !== null && bound.has(id.text))) lastUser = index;
+    }
+    if (lastUser === end) return end;
+    end = lastUser;
+  }
+}
+
+/** Names a statement binds at module level: assignment, loop and `with ... as` targets, `:=`. */
+function boundNames(statement: Node): string[] {
+  const names: string[] = [];
+  const addTarget = (target: Node | null): void => {
+    if (!target || target.type === "attribute" || target.type === "subscript") return;
+    if (target.type === "identifier") names.push(target.text);
+    else for (const child of target.namedChildren) addTarget(child);
+  };
+  const visit = (node: Node): void => {
+    switch (node.type) {
+      case "assignment":
+      case "augmented_assignment":
+      case "for_statement":
+      case "for_in_clause":
+        addTarget(node.childForFieldName("left"));
+        break;
+      case "as_pattern_target":
+        addTarget(node.namedChild(0));
+        break;
+      case "named_expression":
+        addTarget(node.childForFieldName("name"));
+        break;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(statement);
+  return names;
+}
+
+function wrapInGuard(ctx: RuleContext, statements: Node[], first: number, last: number): Fix | undefined {
+  const startRow = statements[first].startPosition.row;
+  const endRow = statements[last].endPosition.row;
+  if (statements[first].startPosition.column !== 0) return undefined;
+  // Code outside the range on the same lines (`a = 1; pool = Pool()`) would be swept along.
+  if (first > 0 && statements[first - 1].endPosition.row >= startRow) return undefined;
+  if (last + 1 < statements.length && statements[last + 1].startPosition.row <= endRow) return undefined;
+  const newline = ctx.text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = ctx.text.split("\n").slice(startRow, endRow + 1);
+  if (lines.some((line) => line.startsWith("\t"))) return undefined;
+  const body = lines.map((line) => (line.trim() === "" ? line.replace(/[ \t]+/g, "") : `    ${line}`)).join("\n");
+  const lastLine = ctx.text.split("\n")[endRow];
+  return {
+    title: ctx.t("fix"),
+    edits: [
+      {
+        range: { start: { row: startRow, column: 0 }, end: { row: endRow, column: lastLine.length } },
+        newText: `if __name__ == "__main__":${newline}${body}`,
+      },
+    ],
+    safe: false,
+  };
+}
