@@ -11,6 +11,7 @@ const UI = {
   "Why it matters": { en: "Why it matters", ko: "왜 중요한가", "zh-cn": "为什么重要" },
   Links: { en: "Links", ko: "링크", "zh-cn": "链接" },
   Rules: { en: "Rules", ko: "규칙", "zh-cn": "规则" },
+  seeAlso: { en: "See also", ko: "함께 보기", "zh-cn": "另见" },
   documentation: { en: "Python documentation", ko: "Python 문서", "zh-cn": "Python 文档" },
   fullEntry: { en: "Open the full entry", ko: "전체 항목 열기", "zh-cn": "打开完整条目" },
   learnMore: { en: "Learn more", ko: "더 알아보기", "zh-cn": "了解更多" },

@@ -105,6 +105,7 @@ export function renderEntryDocument(entry: KnowledgeEntry): string {
     meta,
     ...entry.sections.all.map(({ key, markdown }) => `## ${uiText(key, locale)}\n\n${markdown}`),
     `## ${uiText("Links", locale)}\n\n${entry.links.map((link) => `- ${link}`).join("\n")}`,
+    entry.related.length > 0 ? `${uiText("seeAlso", locale)}: ${entry.related.map((id) => `\`${id}\``).join(", ")}` : "",
   ]
     .filter(Boolean)
     .join("\n\n");
