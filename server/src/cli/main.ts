@@ -1,7 +1,10 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { NodeRuntime } from "../node/node-runtime";
+import { isSelected, type RuleSelection } from "../analysis/analyzer";
 import { renderEntryDocument } from "../knowledge/render-markdown";
 import { RULES, ruleByCode } from "../rules/registry";
+import { buildIdentity, cacheRoot, FindingsCache } from "./cache";
 import { checkFiles } from "./check-files";
 import { collectFiles } from "./collect-files";
 import { formatJson } from "./format-json";
@@ -22,7 +25,7 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
 /** Runs one CLI command (all but `lsp`, which never returns) and gives its exit status. */
-export function runCommand(argv: readonly string[], runtime: NodeRuntime, io: Io): number {
+export async function runCommand(argv: readonly string[], runtime: NodeRuntime, io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -37,7 +40,7 @@ export function runCommand(argv: readonly string[], runtime: NodeRuntime, io: Io
         io.stdout(`python-mentor ${runtime.version}\n`);
         return EXIT_CLEAN;
       case "check":
-        return check(rest, runtime, io);
+        return await check(rest, runtime, io);
       case "explain":
         return explain(rest, runtime, io);
       case "rules":
@@ -54,7 +57,7 @@ export function runCommand(argv: readonly string[], runtime: NodeRuntime, io: Io
   }
 }
 
-function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
+async function check(args: readonly string[], runtime: NodeRuntime, io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -64,6 +67,8 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
       ignore: { type: "string" },
       "no-color": { type: "boolean", default: false },
       lang: { type: "string" },
+      jobs: { type: "string", short: "j" },
+      "no-cache": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -78,11 +83,20 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
   if (positionals.length === 0) throw new UsageError("check needs at least one PATH (a file or a folder)");
   const locale = cliLocale(values.lang, io.env);
   const selection = { select: ruleCodes(values.select, "--select"), ignore: ruleCodes(values.ignore, "--ignore"), locale };
+  const jobs = jobCount(values.jobs);
 
   const collected = collectFiles(positionals);
-  const result = checkFiles(runtime.language, collected.files, selection, (message) => io.stderr(`python-mentor: ${message}\n`));
+  const result = await checkFiles(collected.files, {
+    selection,
+    jobs,
+    cache: values["no-cache"] || collected.files.length === 0 ? undefined : openCache(runtime, selection, io),
+    loadLanguage: runtime.loadLanguage,
+    workerFile: runtime.bundleFile,
+    log: (message) => io.stderr(`python-mentor: ${message}\n`),
+  });
   const errors = [...collected.errors, ...result.errors];
   for (const { path, error } of errors) io.stderr(`python-mentor: error: ${path}: ${error}\n`);
+  for (const failure of result.failures) io.stderr(`python-mentor: error: ${failure}\n`);
 
   if (format === "json") io.stdout(formatJson(result.files, runtime.knowledge));
   else if (format === "sarif") io.stdout(formatSarif(result.files, runtime.knowledge, runtime.version));
@@ -90,8 +104,32 @@ function check(args: readonly string[], runtime: NodeRuntime, io: Io): number {
     const color = io.isTty && !values["no-color"] && !io.env.NO_COLOR;
     io.stdout(formatText(result, runtime.knowledge, textStyle(color), locale));
   }
-  if (errors.length > 0) return EXIT_ERROR;
+  if (errors.length > 0 || result.failures.length > 0) return EXIT_ERROR;
   return result.files.some((file) => file.findings.length > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Each worker holds its own bundle and parser (tens of MB): far more than cores only costs memory. */
+const MAX_JOBS = 64;
+
+/** `--jobs N`, by default one worker thread per core the process may use. */
+function jobCount(value: string | undefined): number {
+  if (value === undefined) return Math.min(availableParallelism(), MAX_JOBS);
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--jobs must be a whole number, 1 or more, not "${value}"`);
+  return Math.min(Number(value), MAX_JOBS);
+}
+
+/** The findings cache for this build, rules and language; undefined (after a warning) if unusable. */
+function openCache(runtime: NodeRuntime, selection: RuleSelection, io: Io): FindingsCache | undefined {
+  const warn = (message: string) => io.stderr(`python-mentor: warning: ${message}\n`);
+  let build: string;
+  try {
+    build = buildIdentity(runtime.buildFiles);
+  } catch (error) {
+    warn(`cannot identify this build for the cache (${error instanceof Error ? error.message : String(error)}); checking without the cache`);
+    return undefined;
+  }
+  const ruleCodes = RULES.filter((rule) => isSelected(rule.code, selection)).map((rule) => rule.code);
+  return new FindingsCache({ root: cacheRoot(io.env), build, ruleCodes, locale: selection.locale ?? DEFAULT_LOCALE, warn });
 }
 
 /** Parses a comma-separated list of codes or prefixes; each must name at least one rule. */

@@ -4,10 +4,19 @@ import { readFileSync, statSync } from "node:fs";
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export type SourceRead = { ok: true; text: string } | { ok: false; error: string };
+export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; error: string };
 
 /** Reads a Python file as UTF-8 text, or says in plain words why it cannot be checked. */
 export function readSource(file: string): SourceRead {
-  let bytes: Buffer;
+  const read = readSourceBytes(file);
+  return read.ok ? decodeSource(read.bytes) : read;
+}
+
+/**
+ * The file's bytes, refusing what is not a regular file or is too large. Kept apart from decoding
+ * so the cache can look a file up by its bytes without paying to decode it.
+ */
+export function readSourceBytes(file: string): BytesRead {
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) return { ok: false, error: "is a directory" };
@@ -16,10 +25,14 @@ export function readSource(file: string): SourceRead {
     if (stat.size > MAX_FILE_BYTES) {
       return { ok: false, error: `file too large (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB)` };
     }
-    bytes = readFileSync(file);
+    return { ok: true, bytes: readFileSync(file) };
   } catch (error) {
     return { ok: false, error: describeIoError(error) };
   }
+}
+
+/** Source bytes as text: refuses binary files and anything that is not UTF-8. */
+export function decodeSource(bytes: Uint8Array): SourceRead {
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, error: "binary file (contains NUL bytes), not Python source" };
   try {
     return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };

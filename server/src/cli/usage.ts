@@ -12,6 +12,9 @@ Options for check:
   --select CODES             only these rules, comma-separated (PYM001,PYM004 or a prefix)
   --ignore CODES             skip these rules, comma-separated
   --no-color                 plain text even on a terminal (NO_COLOR is honoured too)
+  -j, --jobs N               check in N worker threads (default: one per core); the output
+                             is the same for any N
+  --no-cache                 neither read nor write the findings cache
 
 Options for check, explain and rules:
   --lang auto|en|ko|zh-cn    language of messages and entries (default: from LC_ALL,
@@ -19,6 +22,12 @@ Options for check, explain and rules:
 
 Options for explain:
   --format text|json         the list as text or as JSON (id, title, triggers, rules, languages)
+
+Cache: check remembers each file's findings by a hash of its content (and of the
+python-mentor build, the rules chosen and the language), so unchanged files are not parsed
+again. It lives in $XDG_CACHE_HOME/python-mentor or ~/.cache/python-mentor (macOS:
+~/Library/Caches/python-mentor; Windows: %LOCALAPPDATA%\\python-mentor\\Cache), never in
+your project; PYTHON_MENTOR_CACHE_DIR overrides. Deleting it is always safe.
 
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error (other files are still checked).
 `;

@@ -1,16 +1,18 @@
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { runCommand } from "../cli/main";
-import { loadNodeRuntime } from "./node-runtime";
+import { isCheckWorkerData, serveCheckWorker } from "../cli/check-worker";
+import { loadBundledLanguage, nodeRuntime } from "./node-runtime";
 import { runLanguageServer } from "./lsp-main";
 
 /** The `python-mentor` executable: `lsp` serves until the client stops it, other commands exit. */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const runtime = await loadNodeRuntime();
+  const runtime = nodeRuntime();
   if (argv[0] === "lsp") {
-    runLanguageServer(runtime);
+    runLanguageServer(runtime, await runtime.loadLanguage());
     return;
   }
-  const status = runCommand(argv, runtime, {
+  const status = await runCommand(argv, runtime, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTty: process.stdout.isTTY === true,
@@ -20,7 +22,13 @@ async function main(): Promise<void> {
   process.exitCode = status;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`python-mentor: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 2;
-});
+if (!isMainThread && parentPort && isCheckWorkerData(workerData)) {
+  // This thread is a `check --jobs` worker. If it cannot start, the rejection kills the thread,
+  // and the main thread reports it.
+  void serveCheckWorker(parentPort, workerData, loadBundledLanguage);
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`python-mentor: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  });
+}
