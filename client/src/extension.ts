@@ -62,6 +62,9 @@ async function start(serverModule: string, output: vscode.LogOutputChannel): Pro
     initializationOptions: {
       language: vscode.workspace.getConfiguration("pythonMentor").get<string>("language", "auto"),
       entryCommand: true,
+      maxFileSize: vscode.workspace.getConfiguration("pythonMentor").get<number>("maxFileSize"),
+      // VS Code reads snippets/python.json from the manifest; the server's copies would show twice.
+      snippets: false,
     },
     // Sends `pythonMentor.*` on every change, so a new language applies without a reload.
     synchronize: { configurationSection: "pythonMentor" },

@@ -12,7 +12,7 @@ describe("the extension package", () => {
     const run = spawnSync(process.execPath, [vsce, "ls", "--no-dependencies"], { cwd: ROOT, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n").sort()).toEqual(
-      ["LICENSE", "README.md", "dist/client.js", "dist/python-mentor.js", "dist/tree-sitter-python.wasm", "dist/web-tree-sitter.wasm", "package.json"].sort(),
+      ["LICENSE", "README.md", "dist/client.js", "dist/python-mentor.js", "dist/tree-sitter-python.wasm", "dist/web-tree-sitter.wasm", "package.json", "snippets/python.json"].sort(),
     );
   });
 
@@ -22,7 +22,15 @@ describe("the extension package", () => {
     expect(manifest.activationEvents).toContain("onLanguage:python");
     expect(manifest.capabilities.untrustedWorkspaces.supported).toBe(true);
     expect(manifest.engines.vscode).toBe("^1.91.0");
-    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual(["pythonMentor.enable", "pythonMentor.trace.server"]);
+    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual([
+      "pythonMentor.enable",
+      "pythonMentor.language",
+      "pythonMentor.maxFileSize",
+      "pythonMentor.trace.server",
+    ]);
+    expect(manifest.contributes.configuration.properties["pythonMentor.language"].enum).toEqual(["auto", "en", "ko", "zh-cn"]);
+    const commands = manifest.contributes.commands.map((command: { command: string }) => command.command).sort();
+    expect(commands).toEqual(["pythonMentor.explainTopic", "pythonMentor.restartServer", "pythonMentor.showEntry"]);
   });
 
   it("pins every dependency to an exact version (runtime and grammar ABI are coupled)", () => {

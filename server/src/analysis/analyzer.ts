@@ -93,7 +93,13 @@ export class Analyzer {
     }
     for (const [i, record] of records.entries()) record.ruleSummaries ??= this.ruleSummaries(tree, text, file, indexOf(i), selection);
     const ruleKey = records.map((record) => [...(record.ruleSummaries ?? [])].join("\u0002")).join("\u0001");
-    const summariesOf = (code: string) => records.map((record) => record.ruleSummaries?.get(code) ?? "");
+    // Computed once per rule and analysis: every chunk's check may ask.
+    const summaryLists = new Map<string, readonly string[]>();
+    const summariesOf = (code: string) => {
+      let list = summaryLists.get(code);
+      if (!list) summaryLists.set(code, (list = records.map((record) => record.ruleSummaries?.get(code) ?? "")));
+      return list;
+    };
     if (records.filter((record) => record.ruleKey !== ruleKey).length > chunks.length / 4) manyPending = true;
     const findings: Finding[] = [];
     for (const [i, record] of records.entries()) {

@@ -9,12 +9,13 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { Tree } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 import { headerComments, noqaListEnd, rowAcceptsComment } from "../analysis/suppression";
 import type { Finding, TextEdit } from "../analysis/finding";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { rangeToLsp, type PointRange } from "../parse/positions";
 import { toDiagnostic } from "./diagnostics";
+import { exampleInsertion } from "./snippets";
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pythonMentor`;
 
@@ -105,7 +106,11 @@ function disableForLine(
   const row = finding.range.start.row;
   const line = document.getText({ start: { line: row, character: 0 }, end: { line: row + 1, character: 0 } }).replace(/\r?\n$/, "");
   if (!rowAcceptsComment(tree, row, line)) return undefined;
-  const listEnd = noqaListEnd(line);
+  // Extend a `# noqa: CODES` list only in the row's own comment: one inside a string on the row
+  // ("# noqa: E1") must not get the code (that would change the string and silence nothing).
+  const comment = trailingComment(tree, row, line);
+  const listInComment = comment ? noqaListEnd(comment.text) : undefined;
+  const listEnd = comment && listInComment !== undefined ? comment.startPosition.column + listInComment : undefined;
   const at = { line: row, character: listEnd ?? line.length };
   const edit: LspTextEdit = { range: { start: at, end: at }, newText: listEnd === undefined ? `  # noqa: ${finding.code}` : `,${finding.code}` };
   return {
@@ -114,6 +119,14 @@ function disableForLine(
     diagnostics: [diagnostic],
     edit: workspaceEdit(document, [edit], options),
   };
+}
+
+/** The comment that ends a row, if it has one. */
+function trailingComment(tree: Tree, row: number, line: string): Node | undefined {
+  const end = line.trimEnd().length;
+  if (end === 0) return undefined;
+  const node = tree.rootNode.descendantForPosition({ row, column: end - 1 });
+  return node?.type === "comment" && node.startPosition.row === row ? node : undefined;
 }
 
 function perCodeActions(
@@ -136,6 +149,11 @@ function perCodeActions(
       diagnostics: [diagnostic],
       edit: workspaceEdit(document, nonOverlappingEdits(sameCode, () => true), options),
     });
+  }
+  // Rules whose remedy is a pattern rather than an edit (PYM003, PYM006) offer it as a snippet.
+  const example = exampleInsertion(document, tree, finding, locale);
+  if (example) {
+    actions.push({ title: example.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(document, [example.edit], options) });
   }
   actions.push({
     title: fillTemplate(uiText("disableFile", locale), { code }),

@@ -1,5 +1,6 @@
-import type { Connection } from "vscode-languageserver";
-import { ENTRIES_REQUEST, ENTRY_REQUEST, EXPLAIN_COMMAND, type MentorServer } from "./mentor-server";
+import { ErrorCodes, MessageType, ResponseError, ShowMessageNotification, type Connection } from "vscode-languageserver";
+import { ENTRIES_REQUEST, ENTRY_REQUEST, EXPLAIN_COMMAND, STATS_REQUEST, type MentorServer } from "./mentor-server";
+import { codeActionProblem, positionProblem, textDocumentProblem } from "./params";
 
 /**
  * Wires a MentorServer to a connection. Every handler is guarded: an exception is logged and
@@ -14,31 +15,67 @@ export function listen(connection: Connection, server: MentorServer): void {
       return fallback;
     }
   };
+  // Requests about a document first check their params: a malformed one is answered with an
+  // InvalidParams error (the client's bug, named), never with a TypeError from deep inside.
+  const checked =
+    <P, R>(name: string, problem: (params: unknown) => string | undefined, handler: (params: P) => R, fallback: R) =>
+    (params: P): R | ResponseError<never> => {
+      const found = problem(params);
+      if (!found) return guard(name, handler, fallback)(params);
+      connection.console.log(`${name}: invalid params: ${found}`);
+      return new ResponseError<never>(ErrorCodes.InvalidParams, `${name}: ${found}`);
+    };
 
-  // Publishing waits for the current burst of messages: several quick edits cost one analysis.
+  // Publishing waits for the end of the burst of messages, so that twenty quick edits cost one
+  // parse and one analysis, of the newest version. vscode-jsonrpc handles one message per turn of
+  // the event loop, so the burst is over when a turn passes without a new change: until then the
+  // publisher puts itself back at the end of the queue. Parsing and analysis are lazy (done when
+  // diagnostics, a hover or a code action need them), so no older version is ever analysed.
   const pending = new Set<string>();
+  /** The last version published for each open document: a publish never goes back in time. */
+  const published = new Map<string, number>();
+  let changes = 0;
+  let changesAtLastTurn = -1;
   let scheduled = false;
+  const publish = () => {
+    if (changesAtLastTurn !== changes) {
+      changesAtLastTurn = changes;
+      setImmediate(publish);
+      return;
+    }
+    scheduled = false;
+    const uris = [...pending];
+    pending.clear();
+    for (const uri of uris) {
+      const result = guard("diagnostics", (u: string) => server.diagnostics(u), undefined)(uri);
+      if (!result) continue;
+      const last = published.get(uri);
+      if (last !== undefined && result.version < last) {
+        connection.console.log(`diagnostics for ${uri} version ${result.version} not published: version ${last} was`);
+        continue;
+      }
+      published.set(uri, result.version);
+      void connection.sendDiagnostics(result);
+    }
+  };
   const schedulePublish = (uri: string) => {
     // Clients that pull ask when they want diagnostics, with no debounce on that path.
     if (server.usesPullDiagnostics) return;
     pending.add(uri);
+    changes++;
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      const uris = [...pending];
-      pending.clear();
-      for (const pendingUri of uris) {
-        const result = guard("diagnostics", (u: string) => server.diagnostics(u), undefined)(pendingUri);
-        if (result) void connection.sendDiagnostics(result);
-      }
-    });
+    changesAtLastTurn = -1;
+    setImmediate(publish);
   };
+
+  // "File too large" and the like: shown to the user (a notification, not a request that waits for a click).
+  server.onWarning((message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }));
 
   connection.onInitialize((params) => server.initialize(params));
   connection.onDidChangeConfiguration(
     guard("didChangeConfiguration", (params) => {
-      // A new language changes every message: re-publish what is open.
+      // A new language changes every message, a new size limit may skip or admit files: re-publish what is open.
       if (!server.didChangeConfiguration(params.settings)) return;
       if (server.usesPullDiagnostics) {
         if (server.canRefreshDiagnostics) void connection.languages.diagnostics.refresh();
@@ -55,30 +92,34 @@ export function listen(connection: Connection, server: MentorServer): void {
   );
   connection.onRequest(ENTRY_REQUEST, guard("entry", (params: { id: string }) => server.entry(params), null));
   connection.onRequest(ENTRIES_REQUEST, guard("entries", () => server.entries(), []));
+  connection.onRequest(STATS_REQUEST, guard("stats", () => server.stats(), null));
+  // Malformed notifications are logged and ignored by the server (there is no one to answer).
   connection.onDidOpenTextDocument(
     guard("didOpen", (params) => {
-      server.didOpen(params);
+      if (!server.didOpen(params)) return;
+      published.delete(params.textDocument.uri);
       schedulePublish(params.textDocument.uri);
     }, undefined),
   );
   connection.onDidChangeTextDocument(
     guard("didChange", (params) => {
-      server.didChange(params);
-      schedulePublish(params.textDocument.uri);
+      if (server.didChange(params)) schedulePublish(params.textDocument.uri);
     }, undefined),
   );
   connection.onDidCloseTextDocument(
     guard("didClose", (params) => {
-      server.didClose(params);
+      if (!server.didClose(params)) return;
+      published.delete(params.textDocument.uri);
       // Clear the closed file's problems, as other language servers do.
       if (!server.usesPullDiagnostics) void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
     }, undefined),
   );
   connection.languages.diagnostics.on(
-    guard("diagnostic", (params) => server.documentDiagnostic(params), { kind: "full", items: [] }),
+    checked("diagnostic", textDocumentProblem, (params) => server.documentDiagnostic(params), { kind: "full", items: [] }),
   );
-  connection.onHover(guard("hover", (params) => server.hover(params), null));
-  connection.onCodeAction(guard("codeAction", (params) => server.codeActions(params), []));
+  connection.onHover(checked("hover", positionProblem, (params) => server.hover(params), null));
+  connection.onCodeAction(checked("codeAction", codeActionProblem, (params) => server.codeActions(params), []));
+  connection.onCompletion(checked("completion", positionProblem, (params) => server.completion(params), null));
   connection.onShutdown(() => server.dispose());
   connection.listen();
 }

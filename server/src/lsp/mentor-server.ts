@@ -3,6 +3,8 @@ import {
   TextDocumentSyncKind,
   type CodeAction,
   type CodeActionParams,
+  type CompletionList,
+  type CompletionParams,
   type Diagnostic,
   type DidChangeTextDocumentParams,
   type DidCloseTextDocumentParams,
@@ -15,14 +17,17 @@ import {
   type DocumentDiagnosticReport,
 } from "vscode-languageserver";
 import type { Language, Parser } from "web-tree-sitter";
-import { Analyzer, type Logger } from "../analysis/analyzer";
+import { Analyzer, type Analysis, type Logger } from "../analysis/analyzer";
 import { codeActionsFor, FIX_ALL_KIND } from "../features/code-actions";
+import { snippetCompletions, type CompletionOptions } from "../features/completion";
 import { toDiagnostic } from "../features/diagnostics";
 import { hoverAt } from "../features/hover";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { createParser } from "../parse/python-parser";
 import { RULES } from "../rules/registry";
-import { DocumentState } from "./document-state";
+import { DocumentState, type WorkCounters } from "./document-state";
+import { didChangeProblem, didOpenProblem, textDocumentProblem } from "./params";
+import { DEFAULT_MAX_FILE_SIZE, maxFileSizeSetting, skipMessage, utf8Length } from "./size-limit";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../i18n/locale";
 import { renderEntryDocument } from "../knowledge/render-markdown";
 
@@ -32,6 +37,10 @@ export interface MentorInitializationOptions {
   language?: string;
   /** The client runs `pythonMentor.showEntry` from hover links, so hovers may link the full entry. */
   entryCommand?: boolean;
+  /** False when the client reads snippets/python.json itself (our VS Code extension): no snippet completions. */
+  snippets?: boolean;
+  /** Documents larger than this many bytes (UTF-8) are not analysed; 5 MiB when absent. */
+  maxFileSize?: number;
 }
 
 /** An entry as the client's Explain command lists it. */
@@ -46,6 +55,13 @@ export interface EntrySummary {
 /** Custom requests, for clients that want the knowledge base itself. */
 export const ENTRY_REQUEST = "pythonMentor/entry";
 export const ENTRIES_REQUEST = "pythonMentor/entries";
+/** How much work the server did (parses, analyses): for tests and troubleshooting, not for clients. */
+export const STATS_REQUEST = "pythonMentor/stats";
+
+export interface MentorStats extends WorkCounters {
+  /** Open documents. */
+  documents: number;
+}
 /** Server-side command behind "Explain PYMxxx" for clients other than our VS Code extension. */
 export const EXPLAIN_COMMAND = "pythonMentor.explain";
 
@@ -78,6 +94,14 @@ export class MentorServer {
   private pullDiagnostics = false;
   private showDocument = false;
   private diagnosticRefresh = false;
+  /** Snippet completions, and how the client takes them; undefined when the client has the snippets already. */
+  private completionOptions: CompletionOptions | undefined;
+  private maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  private readonly counters: WorkCounters = { parses: 0, analyses: 0 };
+  /** Open documents the user was told are too large, and those whose failure to analyse was logged: once per open. */
+  private readonly toldTooLarge = new Set<string>();
+  private readonly loggedFailure = new Set<string>();
+  private warn: (message: string) => void = () => {};
 
   constructor(private readonly options: MentorServerOptions) {
     this.log = options.log ?? (() => {});
@@ -95,6 +119,15 @@ export class MentorServer {
     this.diagnosticRefresh = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     this.showDocument = params.capabilities.window?.showDocument?.support === true;
     if (typeof options.language === "string") this.setLanguage(options.language);
+    if (options.maxFileSize !== undefined) this.setMaxFileSize(options.maxFileSize);
+    const completionItem = params.capabilities.textDocument?.completion?.completionItem;
+    this.completionOptions =
+      options.snippets === false
+        ? undefined
+        : {
+            snippetSupport: completionItem?.snippetSupport === true,
+            markdown: completionItem?.documentationFormat?.includes("markdown") === true,
+          };
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -102,6 +135,8 @@ export class MentorServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(this.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
         ...(this.explainCommand === EXPLAIN_COMMAND ? { executeCommandProvider: { commands: [EXPLAIN_COMMAND] } } : {}),
+        // `-` re-asks after `pym-`, which many clients do not count as part of a word.
+        ...(this.completionOptions ? { completionProvider: { triggerCharacters: ["-"] } } : {}),
       },
       serverInfo: { name: "python-mentor", version: this.options.version },
     };
@@ -123,10 +158,38 @@ export class MentorServer {
     return this.locale !== before;
   }
 
-  /** Settings pushed by `workspace/didChangeConfiguration` (`{ pythonMentor: { language } }`). */
+  /**
+   * Applies `pythonMentor.maxFileSize` (bytes). Returns whether it changed, so the caller
+   * re-publishes diagnostics: files may have crossed the limit either way.
+   */
+  setMaxFileSize(setting: unknown): boolean {
+    const limit = maxFileSizeSetting(setting);
+    if (limit === undefined) {
+      this.log(`pythonMentor.maxFileSize: ${JSON.stringify(setting)} is not a positive number of bytes; keeping ${this.maxFileSize}`);
+      return false;
+    }
+    if (limit === this.maxFileSize) return false;
+    this.maxFileSize = limit;
+    for (const [uri, state] of this.documents) this.checkSize(uri, state);
+    return true;
+  }
+
+  /** Settings pushed by `workspace/didChangeConfiguration` (`{ pythonMentor: { language, maxFileSize } }`). */
   didChangeConfiguration(settings: unknown): boolean {
-    const section = (settings as { pythonMentor?: { language?: unknown } } | null)?.pythonMentor;
-    return typeof section?.language === "string" ? this.setLanguage(section.language) : false;
+    const section = (settings as { pythonMentor?: { language?: unknown; maxFileSize?: unknown } } | null)?.pythonMentor;
+    const language = typeof section?.language === "string" ? this.setLanguage(section.language) : false;
+    const size = section?.maxFileSize !== undefined && section.maxFileSize !== null ? this.setMaxFileSize(section.maxFileSize) : false;
+    return language || size;
+  }
+
+  /** Where the server sends what the user should read (`listen` shows it as a warning). */
+  onWarning(listener: (message: string) => void): void {
+    this.warn = listener;
+  }
+
+  /** How much work was done since the start (tests assert that bursts of edits share one analysis). */
+  stats(): MentorStats {
+    return { documents: this.documents.size, ...this.counters };
   }
 
   openUris(): string[] {
@@ -147,30 +210,96 @@ export class MentorServer {
     });
   }
 
-  didOpen({ textDocument }: DidOpenTextDocumentParams): void {
-    this.documents.get(textDocument.uri)?.dispose();
-    this.documents.set(textDocument.uri, new DocumentState(this.parser, textDocument.uri, textDocument.version, textDocument.text));
+  /** Opens (or, opened twice, replaces) a document; returns whether it did. Malformed params are logged and ignored. */
+  didOpen(params: DidOpenTextDocumentParams): boolean {
+    const problem = didOpenProblem(params);
+    if (problem) {
+      this.log(`didOpen ignored: ${problem}`);
+      return false;
+    }
+    const { uri, version, text } = params.textDocument;
+    this.forget(uri);
+    const state = new DocumentState(this.parser, uri, version, text, this.counters);
+    this.documents.set(uri, state);
+    this.checkSize(uri, state);
+    return true;
   }
 
-  didChange({ textDocument, contentChanges }: DidChangeTextDocumentParams): void {
+  /**
+   * Applies a change; returns whether it did. A change to a document that is not open, malformed
+   * params, and a change older than the document (its version below the current one: applying
+   * it would corrupt the text) are logged and ignored.
+   */
+  didChange(params: DidChangeTextDocumentParams): boolean {
+    const problem = didChangeProblem(params);
+    if (problem) {
+      this.log(`didChange ignored: ${problem}`);
+      return false;
+    }
+    const { textDocument, contentChanges } = params;
     const state = this.documents.get(textDocument.uri);
     if (!state) {
       this.log(`change for a document that is not open: ${textDocument.uri}`);
-      return;
+      return false;
+    }
+    if (textDocument.version < state.version) {
+      this.log(`stale change ignored: ${textDocument.uri} is at version ${state.version}, the change is for version ${textDocument.version}`);
+      return false;
     }
     state.applyChanges(contentChanges, textDocument.version);
+    this.checkSize(textDocument.uri, state);
+    return true;
   }
 
-  didClose({ textDocument }: DidCloseTextDocumentParams): void {
-    this.documents.get(textDocument.uri)?.dispose();
-    this.documents.delete(textDocument.uri);
+  /** Closes a document; returns false (and logs) when the params name none. */
+  didClose(params: DidCloseTextDocumentParams): boolean {
+    const problem = textDocumentProblem(params);
+    if (problem) {
+      this.log(`didClose ignored: ${problem}`);
+      return false;
+    }
+    this.forget(params.textDocument.uri);
+    return true;
   }
 
-  /** The diagnostics of a document's current version, or undefined when it is not open. */
+  private forget(uri: string): void {
+    this.documents.get(uri)?.dispose();
+    this.documents.delete(uri);
+    this.toldTooLarge.delete(uri);
+    this.loggedFailure.delete(uri);
+  }
+
+  /**
+   * Whether a document is over the size limit. A document over it has its tree freed, and the user
+   * is told once per open; one that comes back under it is analysed again on the next request.
+   */
+  private checkSize(uri: string, state: DocumentState): boolean {
+    if (!state.isOver(this.maxFileSize)) return false;
+    state.release();
+    if (!this.toldTooLarge.has(uri)) {
+      this.toldTooLarge.add(uri);
+      const message = skipMessage(uri, utf8Length(state.documentTree.text), this.maxFileSize, this.locale);
+      this.log(message);
+      this.warn(message);
+    }
+    return true;
+  }
+
+  /** The analysis of an open document; undefined when it is too large or cannot be analysed (logged once per open). */
+  private analysisOf(uri: string, state: DocumentState): Analysis | undefined {
+    if (this.checkSize(uri, state)) return undefined;
+    return state.analysis(this.analyzer, this.locale, (reason) => {
+      if (this.loggedFailure.has(uri)) return;
+      this.loggedFailure.add(uri);
+      this.log(`${uri} (version ${state.version}) was not analysed: ${reason}`);
+    });
+  }
+
+  /** The diagnostics of a document's current version (none when it is too large), or undefined when it is not open. */
   diagnostics(uri: string): VersionedDiagnostics | undefined {
     const state = this.documents.get(uri);
     if (!state) return undefined;
-    const findings = state.analysis(this.analyzer, this.locale).findings;
+    const findings = this.analysisOf(uri, state)?.findings ?? [];
     return {
       uri,
       version: state.documentTree.version,
@@ -217,20 +346,42 @@ export class MentorServer {
   hover({ textDocument, position }: HoverParams): Hover | null {
     const state = this.documents.get(textDocument.uri);
     if (!state) return null;
+    const analysis = this.analysisOf(textDocument.uri, state);
+    if (!analysis) return null;
     // Clamp: clients may ask about positions past the end of a line or of the document.
     const document = state.documentTree.textDocument;
     const clamped = document.positionAt(document.offsetAt(position));
-    return hoverAt(state.documentTree.tree, state.analysis(this.analyzer, this.locale), this.options.knowledge, clamped, {
-      locale: this.locale,
-      entryLink: this.entryCommand ? entryCommandUri : undefined,
-    });
+    try {
+      return hoverAt(state.parsedTree(), analysis, this.options.knowledge, clamped, {
+        locale: this.locale,
+        entryLink: this.entryCommand ? entryCommandUri : undefined,
+      });
+    } catch (error) {
+      // A hover is a nicety: a helper that fails on an absurd tree (a stack overflow on nesting no
+      // real program has) answers nothing rather than an error.
+      this.log(`hover at ${textDocument.uri}:${clamped.line}:${clamped.character} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+
+  /** Snippet completions where a statement can start; null when there are none to offer here. */
+  completion({ textDocument, position }: CompletionParams): CompletionList | null {
+    const state = this.documents.get(textDocument.uri);
+    if (!state || !this.completionOptions || this.checkSize(textDocument.uri, state)) return null;
+    const document = state.documentTree.textDocument;
+    const clamped = document.positionAt(document.offsetAt(position));
+    return snippetCompletions(document, state.parsedTree(), clamped, this.completionOptions);
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {
     const state = this.documents.get(params.textDocument.uri);
     if (!state) return [];
-    const findings = state.analysis(this.analyzer, this.locale).findings;
-    return codeActionsFor(params, state.documentTree.textDocument, state.documentTree.tree, findings, this.options.knowledge, {
+    const analysis = this.analysisOf(params.textDocument.uri, state);
+    if (!analysis) return [];
+    // A reversed range (end before start) is taken in order, as TextDocument takes edits.
+    const { start, end } = params.range;
+    if (start.line > end.line || (start.line === end.line && start.character > end.character)) params = { ...params, range: { start: end, end: start } };
+    return codeActionsFor(params, state.documentTree.textDocument, state.parsedTree(), analysis.findings, this.options.knowledge, {
       documentChanges: this.documentChanges,
       locale: this.locale,
       explainCommand: this.explainCommand,

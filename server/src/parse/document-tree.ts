@@ -1,18 +1,24 @@
 import { Edit, type Parser, type Tree } from "web-tree-sitter";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
-import { lspToPoint, pointAfter } from "./positions";
+import { pointAfter, pointAt } from "./positions";
 
 /**
  * A document's text and its tree-sitter tree, kept in step under incremental edits.
  *
- * Each LSP change is applied to the old tree with `tree.edit` (positions taken before the change)
- * and the text is reparsed with the old tree, so tree-sitter reuses every unchanged subtree.
+ * Each LSP change is applied to the text at once and to the last tree with `tree.edit`
+ * (positions taken before the change); the text is reparsed with that tree, so tree-sitter reuses
+ * every unchanged subtree, only when someone asks for the tree. A burst of changes thus costs
+ * one parse, and a document nobody analyses (over the size limit) is never parsed.
  * Trees live in WebAssembly memory, which no garbage collector frees: the old tree is deleted as
- * soon as the new one exists, and `dispose` deletes the last one.
+ * soon as the new one exists, and `dispose` (or `release`) deletes the last one.
  */
 export class DocumentTree {
   private document: TextDocument;
-  private currentTree: Tree;
+  /** The last parse, edited since by every change; undefined before the first parse and after a release. */
+  private lastTree: Tree | undefined;
+  /** Whether the text changed since `lastTree` was parsed. */
+  private stale = true;
+  private parses = 0;
 
   constructor(
     private readonly parser: Parser,
@@ -21,7 +27,6 @@ export class DocumentTree {
     text: string,
   ) {
     this.document = TextDocument.create(uri, "python", version, text);
-    this.currentTree = parseOrThrow(parser, text, null);
   }
 
   get uri(): string {
@@ -36,8 +41,21 @@ export class DocumentTree {
     return this.document.getText();
   }
 
+  /** The tree of the current text, parsed now if the text changed since the last parse. */
   get tree(): Tree {
-    return this.currentTree;
+    if (this.stale || !this.lastTree) {
+      const newTree = parseExactly(this.parser, this.document.getText(), this.lastTree);
+      this.lastTree?.delete();
+      this.lastTree = newTree;
+      this.stale = false;
+      this.parses++;
+    }
+    return this.lastTree;
+  }
+
+  /** How many times this document was parsed (tests and statistics: edits in a burst share one). */
+  get parseCount(): number {
+    return this.parses;
   }
 
   get textDocument(): TextDocument {
@@ -46,45 +64,106 @@ export class DocumentTree {
 
   /** Applies LSP content changes in order (ranged ones incrementally, whole-text ones by reparsing). */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
-    let fullReparse = false;
     for (const change of changes) {
       if ("range" in change) {
-        // Clamp through offsets: clients may send positions past a line's end.
-        const startIndex = this.document.offsetAt(change.range.start);
-        const oldEndIndex = Math.max(startIndex, this.document.offsetAt(change.range.end));
-        const startPosition = lspToPoint(this.document.positionAt(startIndex));
-        const oldEndPosition = lspToPoint(this.document.positionAt(oldEndIndex));
+        const before = this.document.getText();
+        // Clamped through offsets, as TextDocument clamps them: clients may send positions past a
+        // line's end or the document's. A reversed range is taken in order, as TextDocument does.
+        const from = this.document.offsetAt(change.range.start);
+        const to = this.document.offsetAt(change.range.end);
+        const startIndex = Math.min(from, to);
+        const oldEndIndex = Math.max(from, to);
         this.document = TextDocument.update(this.document, [change], version);
-        if (!fullReparse) {
-          this.currentTree.edit(
+        if (this.lastTree) {
+          // Points from the text, not from LSP positions: tree-sitter rows end at \n only.
+          const startPosition = pointAt(before, startIndex);
+          this.lastTree.edit(
             new Edit({
               startIndex,
               oldEndIndex,
               newEndIndex: startIndex + change.text.length,
               startPosition,
-              oldEndPosition,
+              oldEndPosition: pointAt(before, oldEndIndex, { index: startIndex, point: startPosition }),
               newEndPosition: pointAfter(startPosition, change.text),
             }),
           );
         }
       } else {
         this.document = TextDocument.update(this.document, [change], version);
-        fullReparse = true;
+        // A whole new text: nothing of the old tree is worth reusing.
+        this.release();
       }
     }
-    const newTree = parseOrThrow(this.parser, this.document.getText(), fullReparse ? null : this.currentTree);
-    this.currentTree.delete();
-    this.currentTree = newTree;
+    // The version moves even when the change list is empty.
+    if (changes.length === 0) this.document = TextDocument.update(this.document, [], version);
+    this.stale = true;
+  }
+
+  /** Frees the tree (the next `tree` parses from scratch): for documents that will not be analysed for a while. */
+  release(): void {
+    this.lastTree?.delete();
+    this.lastTree = undefined;
+    this.stale = true;
   }
 
   dispose(): void {
-    this.currentTree.delete();
+    this.release();
   }
 }
 
 /** Parses standalone text (CLI, tests). The caller owns the tree and must delete it. */
 export function parseText(parser: Parser, text: string): Tree {
   return parseOrThrow(parser, text, null);
+}
+
+/**
+ * Parses `text` reusing `oldTree` (edited to match it), with the same result as a parse from
+ * scratch. tree-sitter guarantees that only for text without syntax errors: around an error it
+ * may recover differently when it reuses old subtrees (a reused list after an unterminated
+ * """ where a fresh parse sees string content), and the findings would then depend on the
+ * editing history. So nothing is reused from the first top-level statement that holds an error
+ * to the end of the text: when the old tree has one, that part is marked changed before the
+ * parse; when the new tree has one earlier, it is parsed again from there. The error-free
+ * statements before it are still reused.
+ */
+function parseExactly(parser: Parser, text: string, oldTree: Tree | undefined): Tree {
+  if (!oldTree) return parseOrThrow(parser, text, null);
+  const from = oldTree.rootNode.hasError ? firstErrorStatementStart(oldTree) : text.length;
+  if (from < text.length) markChangedFrom(oldTree, text, from);
+  const tree = parseOrThrow(parser, text, oldTree);
+  if (!tree.rootNode.hasError) return tree;
+  const first = firstErrorStatementStart(tree);
+  if (first >= from) return tree;
+  markChangedFrom(tree, text, first);
+  try {
+    return parseOrThrow(parser, text, tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Tells `tree` that everything from `from` to the end changed (the text is the same): none of it will be reused. */
+function markChangedFrom(tree: Tree, text: string, from: number): void {
+  const startPosition = pointAt(text, from);
+  const endPosition = pointAt(text, text.length, { index: from, point: startPosition });
+  tree.edit(new Edit({ startIndex: from, oldEndIndex: text.length, newEndIndex: text.length, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
+}
+
+/** Where the first top-level node with a syntax error (or a missing token) starts; 0 when the root itself is one. */
+function firstErrorStatementStart(tree: Tree): number {
+  if (tree.rootNode.type === "ERROR") return 0;
+  const cursor = tree.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        const node = cursor.currentNode;
+        if (node.hasError) return node.startIndex;
+      } while (cursor.gotoNextSibling());
+    }
+    return 0;
+  } finally {
+    cursor.delete();
+  }
 }
 
 function parseOrThrow(parser: Parser, text: string, oldTree: Tree | null): Tree {

@@ -47,8 +47,7 @@ export function codePointsBefore(line: string, utf16Length: number): number {
   let i = 0;
   const end = Math.min(utf16Length, line.length);
   while (i < end) {
-    const code = line.charCodeAt(i);
-    i += code >= 0xd800 && code <= 0xdbff && i + 1 < line.length ? 2 : 1;
+    i += unitsAt(line, i);
     count++;
   }
   return count;
@@ -57,11 +56,19 @@ export function codePointsBefore(line: string, utf16Length: number): number {
 /** UTF-16 offset in `line` of the code point with 0-based index `codePoints` (clamped to the line). */
 export function utf16Offset(line: string, codePoints: number): number {
   let i = 0;
-  for (let n = 0; n < codePoints && i < line.length; n++) {
-    const code = line.charCodeAt(i);
-    i += code >= 0xd800 && code <= 0xdbff && i + 1 < line.length ? 2 : 1;
-  }
+  for (let n = 0; n < codePoints && i < line.length; n++) i += unitsAt(line, i);
   return i;
+}
+
+/**
+ * Code units of the code point at `i`: 2 for a surrogate pair, else 1. A lone surrogate (which a
+ * file can hold) is one code point on its own, so a high one followed by anything but a low one is 1.
+ */
+function unitsAt(line: string, i: number): number {
+  const code = line.charCodeAt(i);
+  if (code < 0xd800 || code > 0xdbff) return 1;
+  const next = line.charCodeAt(i + 1);
+  return next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
 }
 
 /**
@@ -81,6 +88,23 @@ export function pointToCli(lines: readonly string[], point: Point): CliLocation 
 export function cliToPoint(lines: readonly string[], location: CliLocation): Point {
   const row = location.row - 1;
   return { row, column: utf16Offset(lines[row] ?? "", location.column - 1) };
+}
+
+/**
+ * The tree-sitter point of a UTF-16 offset in `text`, counting rows at \n only as tree-sitter does.
+ * Not the LSP position of the offset: LSP also ends lines at a lone \r, and a tree edit described
+ * with LSP rows puts every node after a lone \r on the wrong row. `from`, a known point at or
+ * before `offset`, saves rescanning the text before it. `offset` is clamped to the text.
+ */
+export function pointAt(text: string, offset: number, from: { index: number; point: Point } = { index: 0, point: { row: 0, column: 0 } }): Point {
+  const end = Math.max(from.index, Math.min(offset, text.length));
+  let row = from.point.row;
+  let column = from.point.column + (end - from.index);
+  for (let newline = text.indexOf("\n", from.index); newline !== -1 && newline < end; newline = text.indexOf("\n", newline + 1)) {
+    row++;
+    column = end - newline - 1;
+  }
+  return { row, column };
 }
 
 /** The point just past `text` when it is inserted at `start` (for tree-sitter edits). */

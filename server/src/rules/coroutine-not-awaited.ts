@@ -40,7 +40,7 @@ export const coroutineNotAwaitedRule: Rule = {
   name: "coroutine-not-awaited",
   knowledge: "coroutine-not-awaited",
   severity: "warning",
-  nodeTypes: ["call"],
+  nodeTypes: ["call", "function_definition"],
   messages: {
     message: {
       en: "`{call}` only creates a coroutine object; without `await` its body never runs and the result is dropped (Python only warns later: \"coroutine ... was never awaited\"). Write `await {call}`.",
@@ -48,6 +48,15 @@ export const coroutineNotAwaitedRule: Rule = {
       "zh-cn": "`{call}` 只是创建了一个协程对象；没有 `await`，它的函数体根本不会执行，结果也被丢弃（Python 只会在之后发出 \"coroutine ... was never awaited\" 警告）。请写成 `await {call}`。",
     },
     fix: { en: "Add await", ko: "await 추가", "zh-cn": "添加 await" },
+  },
+  // Whether `async def f` is a coroutine function depends on its body (a `yield` makes it an async
+  // generator), which the engine's summary of other chunks leaves out: report it here.
+  summarize(ctx) {
+    return ctx
+      .nodes("function_definition")
+      .filter((definition) => isAsync(definition))
+      .map((definition) => `${definition.childForFieldName("name")?.text}:${yields(definition) ? "gen" : "coro"}`)
+      .join(" ");
   },
   check(ctx) {
     const findings = [];

@@ -49,10 +49,11 @@ export const processWithoutMainGuardRule: Rule = {
     return [forcesFork(ctx) ? "fork" : "", ...rows].join(" ");
   },
   check(ctx) {
-    const summaries = ctx.summaries().map((summary) => summary.split(" "));
-    if (summaries.some((parts) => parts[0] === "fork")) return [];
+    // Most parts of a file create no process: answer them without reading the whole file's facts.
     const creating = creatingCalls(ctx);
     if (creating.length === 0) return [];
+    const summaries = ctx.summaries().map((summary) => summary.split(" "));
+    if (summaries.some((parts) => parts[0] === "fork")) return [];
     const rows = new Set(summaries.flatMap((parts) => parts.slice(1).map(Number)));
     const everywhere = ctx.tree.rootNode.namedChildren.filter(
       (node): node is Node => node !== null && node.type !== "comment" && rows.has(node.startPosition.row),
