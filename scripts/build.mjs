@@ -46,7 +46,7 @@ await Promise.all([
   }),
   esbuild.build({
     ...common,
-    entryPoints: [path.join(root, "bench/stdlib-bench.ts")],
+    entryPoints: [path.join(root, "bench/main.ts")],
     outfile: path.join(dist, "bench.js"),
     plugins: [buildInfoPlugin(entries)],
   }),
