@@ -59,7 +59,7 @@ export const peersCase: BenchCase = {
       rows.push({ measure: `pylint ${pylint.version}, subset of ${pylint.lines.toLocaleString("en-US")} lines, once`, unit: "s", median: pylint.wallMs / 1000 });
       rows.push({ measure: "  pylint / Mentor full, same subset", unit: "x", median: pylint.wallMs / pylint.mentorMs });
       notes.push(
-        `peers: pylint ran once over ${pylint.files} files (one in ${pylint.step}, ${pylint.lines.toLocaleString("en-US")} lines; BENCH_PYLINT_LINES) ` +
+        `peers: pylint ran once over ${pylint.files} files (${pylint.step === 1 ? "all" : `one in ${pylint.step}`}, ${pylint.lines.toLocaleString("en-US")} lines; BENCH_PYLINT_LINES) ` +
           `with ${pylint.messages.join(", ")}; its time includes starting Python (${round(pylint.startupMs / 1000, 2)} s for --version). ` +
           `On that subset Mentor took ${round(pylint.mentorMs / 1000, 2)} s and Ruff ${round(pylint.ruffMs / 1000, 2)} s (median of ${ctx.runs}).`,
       );
