@@ -53,3 +53,22 @@ export function replaceOperator(link: ComparisonLink, replacement: string, safe:
     safe,
   };
 }
+
+/**
+ * What an expression certainly builds, by table: a display or comprehension by node type, or a
+ * call of a known constructor by qualified name (`builtins.list`, `collections.deque`).
+ */
+export function builtKind(
+  ctx: RuleContext,
+  expression: Node,
+  displays: Readonly<Record<string, string>>,
+  constructors: Readonly<Record<string, string>>,
+): string | undefined {
+  const node = unparenthesize(expression);
+  const display = displays[node.type];
+  if (display) return display;
+  if (node.type !== "call") return undefined;
+  const callee = node.childForFieldName("function");
+  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+  return qualified ? constructors[qualified] : undefined;
+}

@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import { localBindings } from "../analysis/scopes";
+import { builtKind } from "./comparisons";
 
 /** Displays and comprehensions that build a container, never an iterator. */
 const CONTAINER_NODES: Readonly<Record<string, string>> = {
@@ -125,13 +126,7 @@ function unparenthesize(node: Node): Node {
 
 /** `list`, `dict`... when the expression certainly builds that container. */
 function containerKind(ctx: RuleContext, expression: Node): string | undefined {
-  const node = unparenthesize(expression);
-  const display = CONTAINER_NODES[node.type];
-  if (display) return display;
-  if (node.type !== "call") return undefined;
-  const callee = node.childForFieldName("function");
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
-  return qualified ? CONTAINER_CALLS[qualified] : undefined;
+  return builtKind(ctx, expression, CONTAINER_NODES, CONTAINER_CALLS);
 }
 
 /**

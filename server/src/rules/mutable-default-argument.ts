@@ -3,7 +3,7 @@ import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import { localBindings } from "../analysis/scopes";
-import { unparenthesize } from "./comparisons";
+import { builtKind } from "./comparisons";
 
 /** Displays and comprehensions that build a new mutable object each time they are evaluated. */
 const MUTABLE_DISPLAYS: Readonly<Record<string, string>> = {
@@ -34,13 +34,7 @@ const MUTABLE_CONSTRUCTORS: Readonly<Record<string, string>> = {
  * local function called `list` does not.
  */
 export function mutableKind(ctx: RuleContext, expression: Node): string | undefined {
-  const node = unparenthesize(expression);
-  const display = MUTABLE_DISPLAYS[node.type];
-  if (display) return display;
-  if (node.type !== "call") return undefined;
-  const callee = node.childForFieldName("function");
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
-  return qualified ? MUTABLE_CONSTRUCTORS[qualified] : undefined;
+  return builtKind(ctx, expression, MUTABLE_DISPLAYS, MUTABLE_CONSTRUCTORS);
 }
 
 export const mutableDefaultArgumentRule: Rule = {
