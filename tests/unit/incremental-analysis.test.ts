@@ -80,3 +80,37 @@ describe("incremental analysis equals whole-file analysis", () => {
     }
   });
 });
+
+describe("incremental analysis follows what a chunk reads from other chunks' bodies", () => {
+  const sequences: { name: string; steps: string[] }[] = [
+    {
+      // PYM017 stays quiet for a class handed around as a value, or reached as `Owner.attr`,
+      // anywhere in the file: even inside another function's body.
+      name: "a class used as a value in another function (PYM017)",
+      steps: [
+        "class Registry:\n    handlers = []\n\n    def add(self, handler):\n        self.handlers.append(handler)\n\n\ndef make():\n    return 1\n",
+        "class Registry:\n    handlers = []\n\n    def add(self, handler):\n        self.handlers.append(handler)\n\n\ndef make():\n    return Registry\n",
+        "class Registry:\n    handlers = []\n\n    def add(self, handler):\n        self.handlers.append(handler)\n\n\ndef make():\n    return Registry.handlers\n",
+        "class Registry:\n    handlers = []\n\n    def add(self, handler):\n        self.handlers.append(handler)\n\n\ndef make():\n    return 2\n",
+      ],
+    },
+    {
+      // PYM009 counts `self.log = open(...)` as closed when anything in the file closes `<x>.log`.
+      name: "an attribute's file closed in another function (PYM009)",
+      steps: [
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    pass\n",
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    job.log.close()\n",
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    job.log.flush()\n",
+      ],
+    },
+  ];
+  for (const { name, steps } of sequences) {
+    it(name, () => {
+      const cache = new ChunkCache();
+      for (const [i, text] of steps.entries()) expect(incremental(text, cache), `step ${i}`).toEqual(full(text));
+      // The sequence must matter: the first and last steps are flagged, some step between is not.
+      expect(full(steps[0]).length).toBeGreaterThan(0);
+      expect(steps.some((text) => full(text).length === 0)).toBe(true);
+    });
+  }
+});

@@ -4,7 +4,7 @@ import { FileContext, importBindings, type ImportBinding } from "./file-context"
 import { chunkSummary, topLevelChunks, type Chunk } from "./chunks";
 import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
-import { RuleContext } from "./rule-context";
+import { RuleContext, TOP_LEVEL_STATEMENT } from "./rule-context";
 import { fileSuppression, isFileSuppressed, isSuppressed, suppressionsByRow } from "./suppression";
 import type { Locale } from "../i18n/locale";
 
@@ -31,6 +31,9 @@ const ENGINE_NODE_TYPES = ["import_statement", "import_from_statement"];
 /** Only comments that may hold a `# noqa` are captured: most comments never reach JavaScript. */
 const NOQA_COMMENTS = '((comment) @noqa_comment (#match? @noqa_comment "[nN][oO][qQ][aA]"))';
 
+/** The module's own statements (of the part being analysed), for rules that summarise a part of the file. */
+const TOP_LEVEL = `(module (_) @${TOP_LEVEL_STATEMENT})`;
+
 /**
  * Runs rules over a tree. All rules share one tree-sitter query that captures every node type
  * any of them inspects, so analysis costs one pass however many rules there are.
@@ -46,7 +49,7 @@ export class Analyzer {
   ) {
     const types = new Set([...ENGINE_NODE_TYPES, ...rules.flatMap((rule) => rule.nodeTypes)]);
     const patterns = [...types].map((type) => `(${type}) @${type}`);
-    this.query = new Query(language, [NOQA_COMMENTS, ...patterns].join("\n"));
+    this.query = new Query(language, [NOQA_COMMENTS, TOP_LEVEL, ...patterns].join("\n"));
   }
 
   /** The whole file at once: the checker's path, and the reference the incremental path must equal. */
@@ -266,7 +269,8 @@ function errorFreeNodes(index: ReadonlyMap<string, Node[]>): (type: string) => r
   const cache = new Map<string, readonly Node[]>();
   return (type) => {
     let nodes = cache.get(type);
-    if (!nodes) cache.set(type, (nodes = (index.get(type) ?? []).filter((node) => !node.hasError)));
+    // Top-level statements come as they are: a rule summarising the file must see all of it.
+    if (!nodes) cache.set(type, (nodes = type === TOP_LEVEL_STATEMENT ? (index.get(type) ?? []) : (index.get(type) ?? []).filter((node) => !node.hasError)));
     return nodes;
   };
 }

@@ -49,7 +49,6 @@ export function importBindings(statements: readonly Node[]): ImportBinding[] {
 export class FileContext {
   /** Local name -> qualified name: `import aiohttp as ah` gives ah -> aiohttp. */
   readonly imports = new Map<string, string>();
-  private readonly scopes = new Map<number, Map<string, Binding>>();
 
   /** `imports` are the file's import bindings in source order (see `importBindings`). */
   constructor(
@@ -126,9 +125,7 @@ export class FileContext {
     return this.bindingsOf(this.root).has(name) ? this.root : undefined;
   }
 
-  private bindingsOf(scope: Node): Map<string, Binding> {
-    let bindings = this.scopes.get(scope.id);
-    if (!bindings) this.scopes.set(scope.id, (bindings = localBindings(scope)));
-    return bindings;
+  private bindingsOf(scope: Node): ReadonlyMap<string, Binding> {
+    return localBindings(scope);
   }
 }

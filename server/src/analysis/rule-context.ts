@@ -5,6 +5,9 @@ import type { Finding, Fix } from "./finding";
 import type { PointRange } from "../parse/positions";
 import { fillTemplate, type Locale } from "../i18n/locale";
 
+/** The capture name of module-level statements in the shared query (no node type has this name). */
+export const TOP_LEVEL_STATEMENT = "top_level_statement";
+
 /** What a rule sees: the tree, the file's facts, the shared node index, and a way to report. */
 export class RuleContext {
   constructor(
@@ -42,6 +45,15 @@ export class RuleContext {
   /** Every error-free node of this type, in document order (the type must be in `rule.nodeTypes`). */
   nodes(type: string): readonly Node[] {
     return this.nodesOfType(type);
+  }
+
+  /**
+   * The module-level statements of the part of the file being analysed (all of them in a
+   * whole-file analysis, one chunk's in an incremental one), errors and all. What `summarize`
+   * walks when a rule must know about code in other functions' bodies.
+   */
+  topLevelStatements(): readonly Node[] {
+    return this.nodesOfType(TOP_LEVEL_STATEMENT);
   }
 
   finding(at: Node | PointRange, message: string, fix?: Fix): Finding {

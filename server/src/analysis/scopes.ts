@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 
 /** How a scope binds a name. Imports are left to the file's import map. */
 export type LocalBinding = "parameter" | "assignment" | "class" | "function";
@@ -18,7 +18,20 @@ const NESTED_SCOPES = new Set(["function_definition", "lambda", "class_definitio
  * assignments, and so do comprehension variables (really the comprehension's own, which only
  * makes rules quieter); `global`/`nonlocal` names do not.
  */
-export function localBindings(scope: Node): Map<string, Binding> {
+export function localBindings(scope: Node): ReadonlyMap<string, Binding> {
+  // Rules ask about the same scopes again and again (the module's above all, which means a walk of
+  // every module-level statement): one answer per scope and tree. Trees are never edited in place,
+  // so a tree's answers stay true; a WeakMap lets them go with the tree.
+  let byScope = bindingsByTree.get(scope.tree);
+  if (!byScope) bindingsByTree.set(scope.tree, (byScope = new Map()));
+  let bindings = byScope.get(scope.id);
+  if (!bindings) byScope.set(scope.id, (bindings = scopeBindings(scope)));
+  return bindings;
+}
+
+const bindingsByTree = new WeakMap<Tree, Map<number, ReadonlyMap<string, Binding>>>();
+
+function scopeBindings(scope: Node): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   // A name bound in two ways (a class, then an assignment) could be either: call it an assignment.
   const bind = (name: string, kind: LocalBinding, node?: Node) => {

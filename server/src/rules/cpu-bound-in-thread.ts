@@ -327,7 +327,7 @@ class PurityChecker {
  * A `while` condition that reads only the function's own names (parameters and locals) and
  * callees; no globals, attributes or subscripts, which another thread could be changing.
  */
-function conditionIsLocal(condition: Node, locals: Map<string, unknown>): boolean {
+function conditionIsLocal(condition: Node, locals: ReadonlyMap<string, unknown>): boolean {
   const check = (node: Node): boolean => {
     if (node.type === "attribute" || node.type === "subscript") return false;
     if (node.type === "identifier") {

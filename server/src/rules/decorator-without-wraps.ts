@@ -37,12 +37,7 @@ export const decoratorWithoutWrapsRule: Rule = {
   },
   check(ctx) {
     const findings = [];
-    const scopes = new Map<number, Map<string, Binding>>();
-    const bindingsOf = (scope: Node) => {
-      let bindings = scopes.get(scope.id);
-      if (!bindings) scopes.set(scope.id, (bindings = localBindings(scope)));
-      return bindings;
-    };
+    const bindingsOf = localBindings;
     let used: Set<string> | undefined;
     for (const outer of ctx.nodes("function_definition")) {
       const body = outer.childForFieldName("body");
@@ -130,7 +125,7 @@ function innerDefinitions(body: Node): Node[] {
 function calledParameter(
   wrapper: Node,
   outer: Node,
-  bindingsOf: (scope: Node) => Map<string, Binding>,
+  bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>,
 ): { param: string; calls: Node[] } | undefined {
   const candidates = plainParameters(outer);
   let param: string | undefined;
@@ -189,7 +184,7 @@ function isStaticMethod(method: Node): boolean {
 }
 
 /** The wrapper hands its own `*args` / `**kwargs`, unchanged, to the wrapped call: a generic wrapper. */
-function forwardsArguments(wrapper: Node, calls: readonly Node[], bindingsOf: (scope: Node) => Map<string, Binding>): boolean {
+function forwardsArguments(wrapper: Node, calls: readonly Node[], bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
   const stars = new Set<string>();
   const own = bindingsOf(wrapper);
   for (const parameter of wrapper.childForFieldName("parameters")?.namedChildren ?? []) {
@@ -236,7 +231,7 @@ function usedAsDecorator(outer: Node, used: ReadonlySet<string>): boolean {
   return false;
 }
 
-function meansOuter(identifier: Node, outer: Node, bindingsOf: (scope: Node) => Map<string, Binding>): boolean {
+function meansOuter(identifier: Node, outer: Node, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
   for (let scope = identifier.parent; scope && !scope.equals(outer); scope = scope.parent) {
     if ((scope.type === "function_definition" || scope.type === "lambda") && bindingsOf(scope).has(identifier.text)) return false;
   }
@@ -281,7 +276,7 @@ function copiesMetadata(body: Node, wrapper: string): boolean {
  * (`@wraps`, `@ft.wraps`), or with `import functools` added after the module docstring,
  * `__future__` imports and leading comments. No fix when the name it needs is taken.
  */
-function addWraps(ctx: RuleContext, wrapper: Node, param: string, bindingsOf: (scope: Node) => Map<string, Binding>): Fix | undefined {
+function addWraps(ctx: RuleContext, wrapper: Node, param: string, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): Fix | undefined {
   const line = ctx.text.split("\n")[wrapper.startPosition.row] ?? "";
   const indent = line.slice(0, wrapper.startPosition.column);
   if (!/^[ \t]*$/.test(indent)) return undefined;
@@ -335,7 +330,7 @@ function moduleImports(ctx: RuleContext): Map<string, string> {
 }
 
 /** Whether a function around `node`, or the module, binds `name` itself (not by import). */
-function boundAround(node: Node, name: string, bindingsOf: (scope: Node) => Map<string, Binding>): boolean {
+function boundAround(node: Node, name: string, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
   for (let scope: Node | null = node.parent; scope; scope = scope.parent) {
     if ((scope.type === "function_definition" || scope.type === "lambda" || scope.type === "module") && bindingsOf(scope).has(name)) return true;
   }

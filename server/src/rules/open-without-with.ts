@@ -39,7 +39,7 @@ export const openWithoutWithRule: Rule = {
   knowledge: "open-without-with",
   severity: "warning",
   equivalents: ["SIM115"],
-  nodeTypes: ["assignment"],
+  nodeTypes: ["assignment", "call", "with_item"],
   messages: {
     local: {
       en: "`{name}` is opened outside a `with` block, so it is closed only if the program reaches `{name}.close()`: an exception or an early `return` skips that line, and the file stays open, its buffered writes not yet flushed, until it is garbage-collected. Use `with {call} as {name}:`.",
@@ -61,6 +61,11 @@ export const openWithoutWithRule: Rule = {
       ko: "`{name}`을 with 블록에서 열기",
       "zh-cn": "在 with 块中打开 `{name}`",
     },
+  },
+  // Attributes closed, entered or handed on in this part of the file: `self.log = open(...)` in
+  // one class may be closed by `job.log.close()` in any function of the file.
+  summarize(ctx) {
+    return [...closedAttributesHere(ctx)].sort().join(" ");
   },
   check(ctx) {
     const findings = [];
@@ -294,15 +299,43 @@ function attributeClosed(ctx: RuleContext, assignment: Node, attribute: string):
   for (let current = assignment.parent; current; current = current.parent) {
     if (current.type === "class_definition" && ctx.file.classDefines(current, CLOSING_METHODS)) return true;
   }
-  for (const node of descendants(ctx.tree.rootNode)) {
-    if (node.type !== "attribute" || node.childForFieldName("attribute")?.text !== attribute) continue;
-    if (node.parent?.type === "attribute" && node.parent.childForFieldName("attribute")?.text === "close") return true;
-    const item = within(node, ["with_item"], ctx.tree.rootNode);
-    const value = item ? withItemValue(item) : null;
-    if (value && contains(value, node)) return true;
-    if (node.parent?.type === "argument_list" && isOwnershipCall(ctx, node.parent.parent)) return true;
+  const closed = ctx.shared("open-without-with:closed-attributes", () => new Set(ctx.summaries().flatMap((summary) => summary.split(" "))));
+  return closed.has(attribute);
+}
+
+/**
+ * Names `x` of `<something>.x` that this part of the file closes (`job.log.close()`, or
+ * `atexit.register(job.log.close)`), enters (`with job.log:`) or hands to an owner (`Reader(job.log)`).
+ */
+function closedAttributesHere(ctx: RuleContext): Set<string> {
+  const names = new Set<string>();
+  const attributeName = (node: Node | null) => (node?.type === "attribute" ? node.childForFieldName("attribute")?.text : undefined);
+  /** `x` of `<something>.x.close`. */
+  const closedThrough = (node: Node | null) => (attributeName(node) === "close" ? attributeName(node?.childForFieldName("object") ?? null) : undefined);
+  for (const call of ctx.nodes("call")) {
+    const closed = closedThrough(call.childForFieldName("function"));
+    if (closed) names.add(closed);
+    const args = call.childForFieldName("arguments")?.namedChildren.filter((arg): arg is Node => arg?.type === "attribute") ?? [];
+    if (args.length === 0) continue;
+    for (const arg of args) {
+      const handedClose = closedThrough(arg);
+      if (handedClose) names.add(handedClose);
+    }
+    if (!isOwnershipCall(ctx, call)) continue;
+    for (const arg of args) {
+      const name = attributeName(arg);
+      if (name) names.add(name);
+    }
   }
-  return false;
+  for (const item of ctx.nodes("with_item")) {
+    const value = withItemValue(item);
+    if (!value) continue;
+    for (const node of [value, ...value.descendantsOfType("attribute")]) {
+      const name = attributeName(node);
+      if (name) names.add(name);
+    }
+  }
+  return names;
 }
 
 /**

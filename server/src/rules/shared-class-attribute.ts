@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Fix, TextEdit } from "../analysis/finding";
+import { localBindings } from "../analysis/scopes";
 
 /** Class-level values that are one mutable object, shared by every instance. */
 const MUTABLE_DISPLAYS = new Set(["list", "dictionary", "set", "list_comprehension", "dictionary_comprehension", "set_comprehension"]);
@@ -109,9 +110,24 @@ export const sharedClassAttributeRule: Rule = {
     },
     fix: { en: "Create {name} in __init__", ko: "__init__에서 {name} 생성", "zh-cn": "在 __init__ 中创建 {name}" },
   },
+  // How the file's module-level classes are reached in this part of it (`return Owner`,
+  // `Owner.items`): then a keystroke in another function's body re-checks the classes only when
+  // it changes how they are used, and whole-file and incremental analyses agree.
+  summarize(ctx) {
+    const classes = moduleClassNames(ctx);
+    if (classes.size === 0) return "";
+    return serializeReferences(referencesIn(ctx.topLevelStatements(), (name) => classes.has(name)));
+  },
   check(ctx) {
     const findings = [];
-    let references: FileReferences | undefined;
+    let moduleReferences: FileReferences | undefined;
+    // A class nested in a function or class can only be named from inside its own top-level statement.
+    const referencesFor = (owner: Node): FileReferences => {
+      if (localBindings(ctx.tree.rootNode).get(owner.childForFieldName("name")?.text ?? "")?.node?.id === owner.id) {
+        return (moduleReferences ??= mergeReferences(ctx.summaries()));
+      }
+      return referencesIn([topLevelStatementOf(owner)], () => true);
+    };
     for (const owner of ctx.nodes("class_definition")) {
       const body = owner.childForFieldName("body");
       const ownerName = owner.childForFieldName("name")?.text;
@@ -128,7 +144,7 @@ export const sharedClassAttributeRule: Rule = {
         usage.dynamic ||= inherited.dynamic;
       }
       if (usage.dynamic) continue;
-      references ??= fileReferences(ctx.tree.rootNode);
+      const references = referencesFor(owner);
       if (references.values.has(ownerName)) continue;
       const sharedOnPurpose = classLevelReferences(references, body, ownerName);
       for (const candidate of candidates) {
@@ -427,31 +443,74 @@ interface FileReferences {
 }
 
 /**
- * One walk over the file. A class handed around as an object (to a server, a factory's caller)
- * usually gets its instances made elsewhere, and its class attributes are often shared on purpose.
+ * One walk over some statements, keeping the names `wanted` accepts. A class handed around as an
+ * object (to a server, a factory's caller) usually gets its instances made elsewhere, and its
+ * class attributes are often shared on purpose.
  */
-function fileReferences(root: Node): FileReferences {
+function referencesIn(statements: readonly Node[], wanted: (name: string) => boolean): FileReferences {
   const references: FileReferences = { attributes: new Map(), values: new Set() };
+  const consider = (node: Node): void => {
+    if (node.type === "attribute") {
+      const object = node.childForFieldName("object");
+      const attribute = node.childForFieldName("attribute")?.text;
+      const through = object?.type === "identifier" ? object.text : object?.type === "attribute" ? object.childForFieldName("attribute")?.text : undefined;
+      if (through && attribute && wanted(through)) {
+        let names = references.attributes.get(through);
+        if (!names) references.attributes.set(through, (names = new Set()));
+        names.add(attribute);
+      }
+    } else if (node.type === "identifier" && wanted(node.text) && usedAsValue(node)) {
+      references.values.add(node.text);
+    }
+  };
   const visit = (node: Node): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
-      if (child.type === "attribute") {
-        const object = child.childForFieldName("object");
-        const attribute = child.childForFieldName("attribute")?.text;
-        const through = object?.type === "identifier" ? object.text : object?.type === "attribute" ? object.childForFieldName("attribute")?.text : undefined;
-        if (through && attribute) {
-          let names = references.attributes.get(through);
-          if (!names) references.attributes.set(through, (names = new Set()));
-          names.add(attribute);
-        }
-      } else if (child.type === "identifier" && usedAsValue(child)) {
-        references.values.add(child.text);
-      }
+      consider(child);
       visit(child);
     }
   };
-  visit(root);
+  for (const statement of statements) {
+    consider(statement);
+    visit(statement);
+  }
   return references;
+}
+
+/** Classes the module binds once, by `class` (possibly under an `if`), by name. */
+function moduleClassNames(ctx: RuleContext): Set<string> {
+  const names = new Set<string>();
+  for (const [name, binding] of localBindings(ctx.tree.rootNode)) if (binding.kind === "class") names.add(name);
+  return names;
+}
+
+/** `v Name` for a name used as a value, `a Name attr` for `Name.attr`: one per line, sorted. */
+function serializeReferences(references: FileReferences): string {
+  const lines = [...references.values].map((name) => `v ${name}`);
+  for (const [through, attributes] of references.attributes) for (const attribute of attributes) lines.push(`a ${through} ${attribute}`);
+  return lines.sort().join("\n");
+}
+
+function mergeReferences(summaries: readonly string[]): FileReferences {
+  const references: FileReferences = { attributes: new Map(), values: new Set() };
+  for (const summary of summaries) {
+    for (const line of summary.split("\n")) {
+      const [kind, name, attribute] = line.split(" ");
+      if (kind === "v" && name) references.values.add(name);
+      else if (kind === "a" && name && attribute) {
+        let names = references.attributes.get(name);
+        if (!names) references.attributes.set(name, (names = new Set()));
+        names.add(attribute);
+      }
+    }
+  }
+  return references;
+}
+
+function topLevelStatementOf(node: Node): Node {
+  let current = node;
+  while (current.parent && current.parent.type !== "module") current = current.parent;
+  return current;
 }
 
 /** An identifier read as a value: not a call's callee, a definition's name, a base class, an attribute's object... */
