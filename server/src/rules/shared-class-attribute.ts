@@ -116,7 +116,7 @@ export const sharedClassAttributeRule: Rule = {
   summarize(ctx) {
     const classes = moduleClassNames(ctx);
     if (classes.size === 0) return "";
-    return serializeReferences(referencesIn(ctx.topLevelStatements(), (name) => classes.has(name)));
+    return serializeReferences(classReferencesIn(ctx.topLevelStatements(), classes));
   },
   check(ctx) {
     const findings = [];
@@ -473,6 +473,40 @@ function referencesIn(statements: readonly Node[], wanted: (name: string) => boo
   for (const statement of statements) {
     consider(statement);
     visit(statement);
+  }
+  return references;
+}
+
+/**
+ * What `referencesIn` finds for these names, faster: only statements whose text mentions one of
+ * them are searched, and only their identifiers (found inside the WebAssembly) are looked at.
+ */
+function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<string>): FileReferences {
+  const references: FileReferences = { attributes: new Map(), values: new Set() };
+  const addAttribute = (through: string, attribute: Node | null) => {
+    if (!attribute) return;
+    let names = references.attributes.get(through);
+    if (!names) references.attributes.set(through, (names = new Set()));
+    names.add(attribute.text);
+  };
+  // Identifiers may be any Unicode letters, which `\\b` does not know.
+  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...classes].join("|")})(?![\\p{L}\\p{N}_])`, "u");
+  for (const statement of statements) {
+    if (!mentions.test(statement.text)) continue;
+    const identifiers = statement.type === "identifier" ? [statement] : statement.descendantsOfType("identifier");
+    for (const identifier of identifiers) {
+      if (!identifier || !classes.has(identifier.text)) continue;
+      const parent = identifier.parent;
+      if (parent?.type === "attribute") {
+        const object = parent.childForFieldName("object");
+        // `Owner.items`, and `<expr>.Owner.items`.
+        if (object?.id === identifier.id) addAttribute(identifier.text, parent.childForFieldName("attribute"));
+        else if (parent.parent?.type === "attribute" && parent.parent.childForFieldName("object")?.id === parent.id) {
+          addAttribute(identifier.text, parent.parent.childForFieldName("attribute"));
+        }
+      }
+      if (usedAsValue(identifier)) references.values.add(identifier.text);
+    }
   }
   return references;
 }
