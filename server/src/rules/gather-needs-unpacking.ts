@@ -23,7 +23,7 @@ export const gatherNeedsUnpackingRule: Rule = {
     const findings = [];
     for (const call of ctx.nodes("call")) {
       const callee = call.childForFieldName("function");
-      if (!callee || !GATHER.has(ctx.file.qualifiedName(callee) ?? "")) continue;
+      if (!callee || !mayBeGather(ctx, callee) || !GATHER.has(ctx.file.qualifiedName(callee) ?? "")) continue;
       const argument = singlePositionalArgument(call);
       if (!argument || !isList(ctx, argument)) continue;
       const shown = argument.type === "identifier" ? argument.text : argument.type === "list" ? "[...]" : "[... for ...]";
@@ -38,6 +38,15 @@ export const gatherNeedsUnpackingRule: Rule = {
     return findings;
   },
 };
+
+/**
+ * A cheap look at the callee's text before resolving its name: a file has thousands of calls,
+ * and only `...gather` or a name imported as gather can be `asyncio.gather`.
+ */
+function mayBeGather(ctx: RuleContext, callee: Node): boolean {
+  const text = callee.text;
+  return text.endsWith("gather") || (callee.type === "identifier" && GATHER.has(ctx.file.imports.get(text) ?? ""));
+}
 
 /** The only positional argument of the call (keyword arguments such as `return_exceptions=` allowed). */
 function singlePositionalArgument(call: Node): Node | undefined {
