@@ -29,6 +29,18 @@ const common = {
   alias: { "web-tree-sitter": require.resolve("web-tree-sitter") },
 };
 
+// VS Code for the Web: the client and the server (in a web worker), built for the browser into
+// dist/web/. The worker fetches the wasm files copied into dist/ below: they are not shipped twice.
+const web = {
+  ...common,
+  platform: "browser",
+  target: "es2022",
+  alias: {},
+  // web-tree-sitter's ESM build asks import.meta.url where its wasm is only when no locateFile is
+  // given (the worker gives one); the package's "browser" field maps its Node built-ins to nothing.
+  define: { "import.meta.url": "undefined" },
+};
+
 const entries = await compileKnowledge();
 
 await Promise.all([
@@ -42,6 +54,20 @@ await Promise.all([
     ...common,
     entryPoints: [path.join(root, "server/src/node/bin.ts")],
     outfile: path.join(dist, "python-mentor.js"),
+    plugins: [buildInfoPlugin(entries)],
+  }),
+  esbuild.build({
+    ...web,
+    format: "cjs",
+    entryPoints: [path.join(root, "client/src/browser-extension.ts")],
+    outfile: path.join(dist, "web", "client.js"),
+    external: ["vscode"],
+  }),
+  esbuild.build({
+    ...web,
+    format: "iife",
+    entryPoints: [path.join(root, "server/src/browser/worker-main.ts")],
+    outfile: path.join(dist, "web", "server.js"),
     plugins: [buildInfoPlugin(entries)],
   }),
   esbuild.build({

@@ -1,6 +1,7 @@
 import type { Language } from "web-tree-sitter";
 import type { RuleSelection } from "../analysis/analyzer";
 import type { Finding } from "../analysis/finding";
+import type { Locale } from "../i18n/locale";
 import type { FindingsCache } from "./cache";
 import { CHECK_WORKER_ROLE, type CheckWorkerData } from "./check-worker";
 import { FileChecker, type CheckOutcome } from "./file-checker";
@@ -15,6 +16,8 @@ export interface FileResult {
    */
   lines: string[];
   findings: Finding[];
+  /** The language its findings were made in, when it is not the run's (pyproject.toml's `language`). */
+  locale?: Locale;
 }
 
 export interface CheckResult {

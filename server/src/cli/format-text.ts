@@ -24,35 +24,43 @@ export function textStyle(color: boolean): TextStyle {
  * One block per finding: where, what, why (the entry's one-sentence summary) and the fix; then
  * a summary line that says how to learn more.
  */
-export function formatText(result: CheckResult, knowledge: KnowledgeBase, style: TextStyle, locale: Locale = DEFAULT_LOCALE): string {
+export function formatText(result: CheckResult, knowledge: KnowledgeBase, style: TextStyle, locale: Locale = DEFAULT_LOCALE, fixed = 0): string {
   const out: string[] = [];
   let count = 0;
   let fixable = 0;
   const entriesSeen = new Set<string>();
   for (const file of result.files) {
+    const fileLocale = file.locale ?? locale;
     for (const finding of file.findings) {
       count++;
       const at = pointToCli(file.lines, finding.range.start);
       const code = finding.severity === "error" ? style.red(style.bold(finding.code)) : style.yellow(style.bold(finding.code));
       out.push(`${style.bold(`${file.path}:${at.row}:${at.column}:`)} ${code} ${style.dim(`[${finding.name}]`)} ${finding.message}`);
-      const entry = knowledge.get(finding.knowledge, locale);
+      const entry = knowledge.get(finding.knowledge, fileLocale);
       if (entry) {
-        out.push(`  ${style.cyan(`${uiText("why", locale)}:`)} ${entry.summary}`);
+        out.push(`  ${style.cyan(`${uiText("why", fileLocale)}:`)} ${entry.summary}`);
         entriesSeen.add(entry.id);
       }
       if (finding.fix) {
-        out.push(`  ${style.cyan(`${uiText("fix", locale)}:`)} ${finding.fix.title}${finding.fix.safe ? "" : " (review before applying)"}`);
+        out.push(`  ${style.cyan(`${uiText("fix", fileLocale)}:`)} ${finding.fix.title}${finding.fix.safe ? "" : " (review before applying)"}`);
         fixable++;
       }
     }
   }
   const checked = result.files.length;
   const files = `${checked} file${checked === 1 ? "" : "s"}`;
-  if (count === 0) {
+  if (fixed > 0) {
+    // After --fix, counted the way Ruff counts: every finding found, then what became of them.
+    const found = fixed + count;
+    if (count > 0) out.push("");
+    out.push(`Found ${found} finding${found === 1 ? "" : "s"} in ${files} (${fixed} fixed, ${count} remaining).`);
+  } else if (count === 0) {
     out.push(`All clear: no findings in ${files}.`);
   } else {
     out.push("");
     out.push(`Found ${count} finding${count === 1 ? "" : "s"} in ${files} (${fixable} with a quick fix).`);
+  }
+  if (count > 0) {
     const topics = [...entriesSeen].sort();
     out.push(`Learn more: ${topics.map((id) => `python-mentor explain ${id}`).join(", ")}`);
   }

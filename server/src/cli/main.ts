@@ -6,7 +6,10 @@ import { renderEntryDocument } from "../knowledge/render-markdown";
 import { RULES, ruleByCode } from "../rules/registry";
 import { buildIdentity, cacheRoot, FindingsCache } from "./cache";
 import { checkFiles } from "./check-files";
+import { checkConfigured } from "./configured-check";
+import { formatProblem } from "../config/pyproject";
 import { collectFiles } from "./collect-files";
+import { fixFiles, unsafeFixesHint } from "./fix-files";
 import { formatJson } from "./format-json";
 import { formatSarif } from "./format-sarif";
 import { formatText, textStyle } from "./format-text";
@@ -69,6 +72,8 @@ async function check(args: readonly string[], runtime: NodeRuntime, io: Io): Pro
       lang: { type: "string" },
       jobs: { type: "string", short: "j" },
       "no-cache": { type: "boolean", default: false },
+      fix: { type: "boolean", default: false },
+      "unsafe-fixes": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -81,19 +86,42 @@ async function check(args: readonly string[], runtime: NodeRuntime, io: Io): Pro
     throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   }
   if (positionals.length === 0) throw new UsageError("check needs at least one PATH (a file or a folder)");
+  // Without --fix nothing is applied, and check already lists unsafe fixes (as "review before applying").
+  if (values["unsafe-fixes"] && !values.fix) throw new UsageError("--unsafe-fixes only applies with --fix (use --fix --unsafe-fixes)");
   const locale = cliLocale(values.lang, io.env);
   const selection = { select: ruleCodes(values.select, "--select"), ignore: ruleCodes(values.ignore, "--ignore"), locale };
   const jobs = jobCount(values.jobs);
 
   const collected = collectFiles(positionals);
-  const result = await checkFiles(collected.files, {
-    selection,
-    jobs,
-    cache: values["no-cache"] || collected.files.length === 0 ? undefined : openCache(runtime, selection, io),
-    loadLanguage: runtime.loadLanguage,
-    workerFile: runtime.bundleFile,
-    log: (message) => io.stderr(`python-mentor: ${message}\n`),
-  });
+  // Each file's [tool.python-mentor] (nearest pyproject.toml) under the command line's flags.
+  const commandLine = { ...selection, language: values.lang, fallbackLocale: locale };
+  const configured = await checkConfigured(collected.files, positionals, commandLine, (paths, runSelection) =>
+    checkFiles(paths, {
+      selection: runSelection,
+      jobs,
+      cache: values["no-cache"] || paths.length === 0 ? undefined : openCache(runtime, runSelection, io),
+      loadLanguage: runtime.loadLanguage,
+      workerFile: runtime.bundleFile,
+      log: (message) => io.stderr(`python-mentor: ${message}\n`),
+    }),
+  );
+  for (const problem of configured.problems) io.stderr(`python-mentor: error: ${formatProblem(problem)}\n`);
+  const checked = configured.result;
+  const fixing = values.fix
+    ? await fixFiles(checked, {
+        selection,
+        // Each pass sees the file through its pyproject.toml, as the check did (named, so never excluded).
+        analyseAs: async (file, analyse) => (await checkConfigured([file.path], [file.path], commandLine, async (_paths, runSelection) => analyse(runSelection))).result,
+        unsafe: values["unsafe-fixes"],
+        loadLanguage: runtime.loadLanguage,
+        log: (message) => io.stderr(`python-mentor: ${message}\n`),
+      })
+    : undefined;
+  const result = fixing?.result ?? checked;
+  for (const line of fixing?.skipped ?? []) io.stderr(`python-mentor: warning: ${line}\n`);
+  // Like Ruff, the fix report is part of the text output; JSON and SARIF keep stdout for the findings.
+  const fixNote = (text: string) => (format === "text" ? io.stdout(text) : io.stderr(text));
+  for (const line of fixing?.changes ?? []) fixNote(`${line}\n`);
   const errors = [...collected.errors, ...result.errors];
   for (const { path, error } of errors) io.stderr(`python-mentor: error: ${path}: ${error}\n`);
   for (const failure of result.failures) io.stderr(`python-mentor: error: ${failure}\n`);
@@ -102,9 +130,10 @@ async function check(args: readonly string[], runtime: NodeRuntime, io: Io): Pro
   else if (format === "sarif") io.stdout(formatSarif(result.files, runtime.knowledge, runtime.version));
   else {
     const color = io.isTty && !values["no-color"] && !io.env.NO_COLOR;
-    io.stdout(formatText(result, runtime.knowledge, textStyle(color), locale));
+    io.stdout(formatText(result, runtime.knowledge, textStyle(color), locale, fixing?.fixed));
   }
-  if (errors.length > 0 || result.failures.length > 0) return EXIT_ERROR;
+  if (fixing && fixing.unsafeLeft > 0) fixNote(`${unsafeFixesHint(fixing.unsafeLeft)}\n`);
+  if (errors.length > 0 || result.failures.length > 0 || configured.problems.length > 0) return EXIT_ERROR;
   return result.files.some((file) => file.findings.length > 0) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

@@ -15,6 +15,10 @@ Options for check:
   -j, --jobs N               check in N worker threads (default: one per core); the output
                              is the same for any N
   --no-cache                 neither read nor write the findings cache
+  --fix                      apply the safe fixes to the files, then report what remains;
+                             a file with syntax errors is left alone, and a file is
+                             written only if its fixed text parses
+  --unsafe-fixes             with --fix, also apply fixes marked "review before applying"
 
 Options for check, explain and rules:
   --lang auto|en|ko|zh-cn    language of messages and entries (default: from LC_ALL,
@@ -23,13 +27,21 @@ Options for check, explain and rules:
 Options for explain:
   --format text|json         the list as text or as JSON (id, title, triggers, rules, languages)
 
+Configuration: check reads [tool.python-mentor] from the nearest pyproject.toml above each
+file that has that table (select, ignore, extend-select, per-file-ignores, severity,
+exclude, language); --select, --ignore and --lang override it. exclude skips files found
+by walking folders; a file named on the command line is checked all the same. A broken
+table is reported (exit status 2) and the defaults apply to the files under it.
+
 Cache: check remembers each file's findings by a hash of its content (and of the
 python-mentor build, the rules chosen and the language), so unchanged files are not parsed
 again. It lives in $XDG_CACHE_HOME/python-mentor or ~/.cache/python-mentor (macOS:
 ~/Library/Caches/python-mentor; Windows: %LOCALAPPDATA%\\python-mentor\\Cache), never in
 your project; PYTHON_MENTOR_CACHE_DIR overrides. Deleting it is always safe.
 
-Exit status: 0 no findings, 1 findings, 2 usage or I/O error (other files are still checked).
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or I/O error (other files
+are still checked).
+With --fix, the status is that of the findings left after fixing.
 `;
 
 /** A mistake on the command line: printed with a hint, exit status 2. */

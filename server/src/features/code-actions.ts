@@ -11,6 +11,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Node, Tree } from "web-tree-sitter";
 import { headerComments, noqaListEnd, rowAcceptsComment } from "../analysis/suppression";
+import { nonOverlappingFixes } from "../analysis/apply-fixes";
 import type { Finding, TextEdit } from "../analysis/finding";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
 import { rangeToLsp, type PointRange } from "../parse/positions";
@@ -87,13 +88,7 @@ export function safeEdits(findings: readonly Finding[]): LspTextEdit[] {
 }
 
 function nonOverlappingEdits(findings: readonly Finding[], accept: (fix: NonNullable<Finding["fix"]>) => boolean): LspTextEdit[] {
-  const taken: TextEdit[] = [];
-  for (const finding of findings) {
-    if (!finding.fix || !accept(finding.fix)) continue;
-    if (finding.fix.edits.some((edit) => taken.some((other) => editsOverlap(edit.range, other.range)))) continue;
-    taken.push(...finding.fix.edits);
-  }
-  return taken.map(toLspEdit);
+  return nonOverlappingFixes(findings, accept).fixes.flatMap((fix) => fix.edits.map(toLspEdit));
 }
 
 function disableForLine(
@@ -203,10 +198,4 @@ function overlaps(range: PointRange, lsp: { start: { line: number; character: nu
   const before = (aRow: number, aCol: number, bRow: number, bCol: number) => aRow < bRow || (aRow === bRow && aCol < bCol);
   return !before(range.end.row, range.end.column, lsp.start.line, lsp.start.character) &&
     !before(lsp.end.line, lsp.end.character, range.start.row, range.start.column);
-}
-
-function editsOverlap(a: PointRange, b: PointRange): boolean {
-  const cmp = (p: { row: number; column: number }, q: { row: number; column: number }) => p.row - q.row || p.column - q.column;
-  // Two insertions at the same point also conflict: their order would be undefined.
-  return cmp(a.start, b.end) <= 0 && cmp(b.start, a.end) <= 0;
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, MessageType, ResponseError, ShowMessageNotification, type Connection } from "vscode-languageserver";
+import { DidChangeWatchedFilesNotification, ErrorCodes, MessageType, ResponseError, ShowMessageNotification, type Connection, type InitializeParams } from "vscode-languageserver";
 import { ENTRIES_REQUEST, ENTRY_REQUEST, EXPLAIN_COMMAND, STATS_REQUEST, type MentorServer } from "./mentor-server";
 import { codeActionProblem, positionProblem, textDocumentProblem } from "./params";
 
@@ -6,7 +6,25 @@ import { codeActionProblem, positionProblem, textDocumentProblem } from "./param
  * Wires a MentorServer to a connection. Every handler is guarded: an exception is logged and
  * answered with an empty result, and the server keeps serving.
  */
-export function listen(connection: Connection, server: MentorServer): void {
+export function listen(connection: Connection, serverOrStart: MentorServer | ((params: InitializeParams) => Promise<MentorServer>)): void {
+  // A web worker must listen before its grammar has loaded (messages that arrive earlier are lost),
+  // and learns where the grammar is from `initialize`: so it passes a function that `initialize`
+  // waits for. A client sends nothing else before that answer; until then `server` is unset and a
+  // stray message fails inside its guard.
+  let server!: MentorServer;
+  const adopt = (ready: MentorServer): MentorServer => {
+    server = ready;
+    // "File too large" and the like: shown to the user (a notification, not a request that waits for a click).
+    server.onWarning((message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }));
+    return ready;
+  };
+  if (typeof serverOrStart === "function") {
+    // A failure to start is the answer to `initialize`: the client shows it.
+    connection.onInitialize(async (params) => adopt(await serverOrStart(params)).initialize(params));
+  } else {
+    adopt(serverOrStart);
+    connection.onInitialize((params) => server.initialize(params));
+  }
   const guard = <P, R>(name: string, handler: (params: P) => R, fallback: R) => (params: P): R => {
     try {
       return handler(params);
@@ -69,17 +87,30 @@ export function listen(connection: Connection, server: MentorServer): void {
     setImmediate(publish);
   };
 
-  // "File too large" and the like: shown to the user (a notification, not a request that waits for a click).
-  server.onWarning((message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }));
-
-  connection.onInitialize((params) => server.initialize(params));
+  const republishAll = () => {
+    if (server.usesPullDiagnostics) {
+      if (server.canRefreshDiagnostics) void connection.languages.diagnostics.refresh();
+    } else for (const uri of server.openUris()) schedulePublish(uri);
+  };
   connection.onDidChangeConfiguration(
     guard("didChangeConfiguration", (params) => {
-      // A new language changes every message, a new size limit may skip or admit files: re-publish what is open.
-      if (!server.didChangeConfiguration(params.settings)) return;
-      if (server.usesPullDiagnostics) {
-        if (server.canRefreshDiagnostics) void connection.languages.diagnostics.refresh();
-      } else for (const uri of server.openUris()) schedulePublish(uri);
+      // A new language changes every message, a new size limit may skip or admit files, new rule
+      // settings change what is shown: re-publish what is open.
+      if (server.didChangeConfiguration(params.settings)) republishAll();
+    }, undefined),
+  );
+  // pyproject.toml's [tool.python-mentor] applies to open files as soon as it is saved.
+  connection.onInitialized(
+    guard("initialized", () => {
+      if (!server.wantsPyprojectWatcher) return;
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/pyproject.toml" }] }).catch((error: unknown) => {
+        connection.console.log(`could not watch pyproject.toml files: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, undefined),
+  );
+  connection.onDidChangeWatchedFiles(
+    guard("didChangeWatchedFiles", (params) => {
+      if (server.didChangeWatchedFiles(params)) republishAll();
     }, undefined),
   );
   connection.onExecuteCommand(

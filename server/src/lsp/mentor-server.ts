@@ -30,6 +30,11 @@ import { didChangeProblem, didOpenProblem, textDocumentProblem } from "./params"
 import { DEFAULT_MAX_FILE_SIZE, maxFileSizeSetting, skipMessage, utf8Length } from "./size-limit";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../i18n/locale";
 import { renderEntryDocument } from "../knowledge/render-markdown";
+import { DEFAULT_EDITOR_SETTINGS, updateEditorSettings, type EditorSettings } from "../config/editor-settings";
+import { PyprojectFinder, PYPROJECT, type ReadFile } from "../config/nearest-pyproject";
+import { fileUriToPath } from "../config/paths";
+import { formatProblem } from "../config/pyproject";
+import { applySettings, effectiveSettings, type EffectiveSettings } from "../config/settings";
 
 /** What our own VS Code client tells the server at start (other clients send nothing). */
 export interface MentorInitializationOptions {
@@ -41,6 +46,12 @@ export interface MentorInitializationOptions {
   snippets?: boolean;
   /** Documents larger than this many bytes (UTF-8) are not analysed; 5 MiB when absent. */
   maxFileSize?: number;
+  /** `pythonMentor.select`, `ignore`, `severity`, and `hover`/`diagnostics` as `{ enable }` (see config/editor-settings.ts). */
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, string>;
+  hover?: { enable?: boolean };
+  diagnostics?: { enable?: boolean };
 }
 
 /** An entry as the client's Explain command lists it. */
@@ -70,6 +81,11 @@ export interface MentorServerOptions {
   knowledge: KnowledgeBase;
   version: string;
   log?: Logger;
+  /**
+   * Reads a file from disk (undefined when there is none), for the pyproject.toml of `file:`
+   * documents. Without it (the browser build) only the editor's settings apply.
+   */
+  readFile?: ReadFile;
 }
 
 export interface VersionedDiagnostics {
@@ -102,9 +118,17 @@ export class MentorServer {
   private readonly toldTooLarge = new Set<string>();
   private readonly loggedFailure = new Set<string>();
   private warn: (message: string) => void = () => {};
+  private editorSettings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
+  private readonly pyprojects: PyprojectFinder | undefined;
+  /** Configuration problems the user was told about, by their text: once each, not on every keystroke. */
+  private readonly toldProblems = new Set<string>();
+  /** Bumped whenever settings or a pyproject.toml change: pull results made before are stale. */
+  private settingsGeneration = 0;
+  private watchRegistration = false;
 
   constructor(private readonly options: MentorServerOptions) {
     this.log = options.log ?? (() => {});
+    this.pyprojects = options.readFile ? new PyprojectFinder(options.readFile) : undefined;
     this.parser = createParser(options.language);
     this.analyzer = new Analyzer(options.language, RULES, this.log);
   }
@@ -120,6 +144,8 @@ export class MentorServer {
     this.showDocument = params.capabilities.window?.showDocument?.support === true;
     if (typeof options.language === "string") this.setLanguage(options.language);
     if (options.maxFileSize !== undefined) this.setMaxFileSize(options.maxFileSize);
+    this.applyEditorSettings(options);
+    this.watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const completionItem = params.capabilities.textDocument?.completion?.completionItem;
     this.completionOptions =
       options.snippets === false
@@ -153,9 +179,11 @@ export class MentorServer {
    */
   setLanguage(setting: string): boolean {
     const before = this.locale;
+    const settingBefore = this.languageSetting;
     if (setting === "auto" || matchLocale(setting)) this.languageSetting = setting;
-    else this.log(`pythonMentor.language: "${setting}" is not one of auto, en, ko, zh-cn; keeping "${this.languageSetting}"`);
-    return this.locale !== before;
+    else this.tell(`pythonMentor.language: "${setting}" is not one of auto, en, ko, zh-cn; keeping "${this.languageSetting}"`);
+    // From "ko" to "auto" may leave the client's language as it was and still change files whose pyproject.toml names one.
+    return this.locale !== before || (this.pyprojects !== undefined && this.languageSetting !== settingBefore);
   }
 
   /**
@@ -165,6 +193,7 @@ export class MentorServer {
   setMaxFileSize(setting: unknown): boolean {
     const limit = maxFileSizeSetting(setting);
     if (limit === undefined) {
+      // Logged only: tests/robustness/hostile.test.ts pins that nonsense here warns nobody.
       this.log(`pythonMentor.maxFileSize: ${JSON.stringify(setting)} is not a positive number of bytes; keeping ${this.maxFileSize}`);
       return false;
     }
@@ -174,12 +203,74 @@ export class MentorServer {
     return true;
   }
 
-  /** Settings pushed by `workspace/didChangeConfiguration` (`{ pythonMentor: { language, maxFileSize } }`). */
+  /**
+   * Settings pushed by `workspace/didChangeConfiguration` (`{ pythonMentor: { language,
+   * maxFileSize, select, ignore, severity, hover: { enable }, diagnostics: { enable } } }`).
+   * Returns whether anything changed, so the caller re-publishes diagnostics.
+   */
   didChangeConfiguration(settings: unknown): boolean {
     const section = (settings as { pythonMentor?: { language?: unknown; maxFileSize?: unknown } } | null)?.pythonMentor;
     const language = typeof section?.language === "string" ? this.setLanguage(section.language) : false;
     const size = section?.maxFileSize !== undefined && section.maxFileSize !== null ? this.setMaxFileSize(section.maxFileSize) : false;
-    return language || size;
+    const rules = this.applyEditorSettings(section);
+    if (language || size || rules) this.settingsGeneration++;
+    return language || size || rules;
+  }
+
+  /** Applies the rule and feature settings; bad values are told and keep the previous ones. */
+  private applyEditorSettings(section: unknown): boolean {
+    const update = updateEditorSettings(section, this.editorSettings);
+    for (const problem of update.problems) this.tell(problem);
+    this.editorSettings = update.settings;
+    return update.changed;
+  }
+
+  /** A problem the user should read: logged, and shown as a warning. */
+  private tell(message: string): void {
+    this.log(message);
+    this.warn(message);
+  }
+
+  /** Whether to ask the client to watch pyproject.toml files (it can register watchers, and the server reads files). */
+  get wantsPyprojectWatcher(): boolean {
+    return this.watchRegistration && this.pyprojects !== undefined;
+  }
+
+  /**
+   * `workspace/didChangeWatchedFiles`: a pyproject.toml created, changed or deleted makes every
+   * folder's configuration stale. Returns whether one did, so the caller re-publishes.
+   */
+  didChangeWatchedFiles(params: unknown): boolean {
+    const changes = (params as { changes?: unknown } | null)?.changes;
+    if (!this.pyprojects || !Array.isArray(changes)) return false;
+    const touched = changes.some((change: { uri?: unknown } | null) => typeof change?.uri === "string" && change.uri.endsWith(`/${PYPROJECT}`));
+    if (!touched) return false;
+    this.pyprojects.clear();
+    this.settingsGeneration++;
+    return true;
+  }
+
+  /**
+   * The settings in force for a document: defaults <- its pyproject.toml's [tool.python-mentor]
+   * (for `file:` documents, when the server can read files) <- the editor's settings. Problems
+   * in the pyproject.toml are told once each, and the defaults apply meanwhile.
+   */
+  settingsFor(uri: string): EffectiveSettings {
+    const path = fileUriToPath(uri);
+    const project = path !== undefined ? this.pyprojects?.forFile(path) : undefined;
+    for (const problem of project?.problems ?? []) {
+      const text = `Python Mentor: ${formatProblem(problem)} (the defaults apply to the files under it until it is fixed)`;
+      if (this.toldProblems.has(text)) continue;
+      this.toldProblems.add(text);
+      this.tell(text);
+    }
+    const { select, ignore, severity } = this.editorSettings;
+    return effectiveSettings(path, project, { select, ignore, severity, language: this.languageSetting });
+  }
+
+  /** The language of a document's findings and hovers: the editor's setting, its pyproject.toml's, or the client's. */
+  localeFor(uri: string, settings: EffectiveSettings = this.settingsFor(uri)): Locale {
+    return settings.language ?? this.clientLocale;
   }
 
   /** Where the server sends what the user should read (`listen` shows it as a warning). */
@@ -286,13 +377,20 @@ export class MentorServer {
   }
 
   /** The analysis of an open document; undefined when it is too large or cannot be analysed (logged once per open). */
-  private analysisOf(uri: string, state: DocumentState): Analysis | undefined {
+  private analysisOf(uri: string, state: DocumentState): (Analysis & { locale: Locale }) | undefined {
     if (this.checkSize(uri, state)) return undefined;
-    return state.analysis(this.analyzer, this.locale, (reason) => {
+    const settings = this.settingsFor(uri);
+    const locale = this.localeFor(uri, settings);
+    // Every rule runs (the chunk cache stays warm across setting changes); the settings choose what is shown.
+    const analysis = state.analysis(this.analyzer, locale, (reason) => {
       if (this.loggedFailure.has(uri)) return;
       this.loggedFailure.add(uri);
       this.log(`${uri} (version ${state.version}) was not analysed: ${reason}`);
     });
+    if (!analysis) return undefined;
+    // Like Ruff's server, files the project excludes get no findings; hovers still explain them.
+    const shown = this.editorSettings.diagnosticsEnable && !settings.excluded;
+    return { ...analysis, findings: shown ? applySettings(analysis.findings, settings) : [], locale };
   }
 
   /** The diagnostics of a document's current version (none when it is too large), or undefined when it is not open. */
@@ -338,14 +436,14 @@ export class MentorServer {
   documentDiagnostic({ textDocument, previousResultId }: DocumentDiagnosticParams): DocumentDiagnosticReport {
     const result = this.diagnostics(textDocument.uri);
     if (!result) return { kind: "full", items: [] };
-    const resultId = `${result.version}:${this.locale}`;
+    const resultId = `${result.version}:${this.settingsGeneration}`;
     if (previousResultId === resultId) return { kind: "unchanged", resultId };
     return { kind: "full", resultId, items: result.diagnostics };
   }
 
   hover({ textDocument, position }: HoverParams): Hover | null {
     const state = this.documents.get(textDocument.uri);
-    if (!state) return null;
+    if (!state || !this.editorSettings.hoverEnable) return null;
     const analysis = this.analysisOf(textDocument.uri, state);
     if (!analysis) return null;
     // Clamp: clients may ask about positions past the end of a line or of the document.
@@ -353,7 +451,7 @@ export class MentorServer {
     const clamped = document.positionAt(document.offsetAt(position));
     try {
       return hoverAt(state.parsedTree(), analysis, this.options.knowledge, clamped, {
-        locale: this.locale,
+        locale: analysis.locale,
         entryLink: this.entryCommand ? entryCommandUri : undefined,
       });
     } catch (error) {
@@ -383,7 +481,7 @@ export class MentorServer {
     if (start.line > end.line || (start.line === end.line && start.character > end.character)) params = { ...params, range: { start: end, end: start } };
     return codeActionsFor(params, state.documentTree.textDocument, state.parsedTree(), analysis.findings, this.options.knowledge, {
       documentChanges: this.documentChanges,
-      locale: this.locale,
+      locale: analysis.locale,
       explainCommand: this.explainCommand,
     });
   }

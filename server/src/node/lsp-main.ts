@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver/node";
 import { MentorServer } from "../lsp/mentor-server";
 import { listen } from "../lsp/listen";
@@ -16,6 +17,16 @@ export function runLanguageServer(runtime: NodeRuntime, language: Language): voi
     knowledge: runtime.knowledge,
     version: runtime.version,
     log: (message) => connection.console.error(message),
+    readFile: readTextFile,
   });
   listen(connection, server);
+}
+
+/** A file's text for the server's pyproject.toml lookups; undefined when it cannot be read (none there, a folder, no permission). */
+function readTextFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }

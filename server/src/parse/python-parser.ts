@@ -7,6 +7,8 @@ import { Language, Parser } from "web-tree-sitter";
 export interface WasmLocations {
   /** Locates `web-tree-sitter.wasm` (the tree-sitter runtime) by file name. */
   locateRuntime(fileName: string): string;
+  /** The bytes of `web-tree-sitter.wasm`, when the host fetched them itself (to report a failure clearly). */
+  runtimeBytes?: Uint8Array;
   /** Path, URL or bytes of `tree-sitter-python.wasm` (the grammar). */
   grammar: string | Uint8Array;
 }
@@ -16,7 +18,10 @@ const languages = new Map<string | Uint8Array, Promise<Language>>();
 
 /** Loads the runtime once per process and the grammar once per location. */
 export async function loadPythonLanguage(locations: WasmLocations): Promise<Language> {
-  runtimeReady ??= Parser.init({ locateFile: (name: string) => locations.locateRuntime(name) });
+  if (!runtimeReady) {
+    const wasmBinary = locations.runtimeBytes?.slice().buffer;
+    runtimeReady = Parser.init({ locateFile: (name: string) => locations.locateRuntime(name), ...(wasmBinary ? { wasmBinary } : {}) });
+  }
   await runtimeReady;
   let language = languages.get(locations.grammar);
   if (!language) {
