@@ -67,6 +67,21 @@ export class DocumentState {
     this.tree.release();
   }
 
+  /**
+   * Frees everything the document can make again from its text: the tree (WebAssembly memory),
+   * the analysis (whose nodes belong to the tree) and the chunk cache. For open documents nobody
+   * looks at: the next request about it parses and analyses it afresh.
+   */
+  hibernate(): void {
+    this.release();
+    this.chunks = new ChunkCache();
+  }
+
+  /** Whether the document holds a tree now (it is not hibernating, nor over the size limit). */
+  get holdsTree(): boolean {
+    return this.tree.holdsTree;
+  }
+
   /** The tree of the current text, parsed now if it changed (and counted). */
   parsedTree(): Tree {
     const before = this.tree.parseCount;

@@ -36,6 +36,14 @@ import { fileUriToPath } from "../config/paths";
 import { formatProblem } from "../config/pyproject";
 import { applySettings, effectiveSettings, type EffectiveSettings } from "../config/settings";
 
+/**
+ * How many open documents keep their trees and analyses in memory at once, and how much text
+ * they may hold together (the most recently used one is always kept). A 1,000-line file's tree
+ * and analysis take about 1.5 MB; a user works in a few files at a time.
+ */
+export const MAX_AWAKE_DOCUMENTS = 12;
+export const MAX_AWAKE_CHARS = 6_000_000;
+
 /** What our own VS Code client tells the server at start (other clients send nothing). */
 export interface MentorInitializationOptions {
   /** `auto` (the editor's language), `en`, `ko` or `zh-cn`. */
@@ -72,6 +80,8 @@ export const STATS_REQUEST = "pythonMentor/stats";
 export interface MentorStats extends WorkCounters {
   /** Open documents. */
   documents: number;
+  /** Open documents holding a tree and an analysis now (the others hibernate). */
+  awake: number;
 }
 /** Server-side command behind "Explain PYMxxx" for clients other than our VS Code extension. */
 export const EXPLAIN_COMMAND = "pythonMentor.explain";
@@ -102,6 +112,8 @@ export class MentorServer {
   private readonly parser: Parser;
   private readonly analyzer: Analyzer;
   private readonly documents = new Map<string, DocumentState>();
+  /** Documents holding a tree, least recently used first (see `keepAwake`). */
+  private readonly awake = new Set<string>();
   private readonly log: Logger;
   private documentChanges = false;
   private clientLocale: Locale = DEFAULT_LOCALE;
@@ -280,7 +292,7 @@ export class MentorServer {
 
   /** How much work was done since the start (tests assert that bursts of edits share one analysis). */
   stats(): MentorStats {
-    return { documents: this.documents.size, ...this.counters };
+    return { documents: this.documents.size, awake: this.awake.size, ...this.counters };
   }
 
   openUris(): string[] {
@@ -356,6 +368,7 @@ export class MentorServer {
   private forget(uri: string): void {
     this.documents.get(uri)?.dispose();
     this.documents.delete(uri);
+    this.awake.delete(uri);
     this.toldTooLarge.delete(uri);
     this.loggedFailure.delete(uri);
   }
@@ -387,6 +400,7 @@ export class MentorServer {
       this.loggedFailure.add(uri);
       this.log(`${uri} (version ${state.version}) was not analysed: ${reason}`);
     });
+    this.keepAwake(uri, state);
     if (!analysis) return undefined;
     // Like Ruff's server, files the project excludes get no findings; hovers still explain them.
     const shown = this.editorSettings.diagnosticsEnable && !settings.excluded;
@@ -468,7 +482,35 @@ export class MentorServer {
     if (!state || !this.completionOptions || this.checkSize(textDocument.uri, state)) return null;
     const document = state.documentTree.textDocument;
     const clamped = document.positionAt(document.offsetAt(position));
-    return snippetCompletions(document, state.parsedTree(), clamped, this.completionOptions);
+    const tree = state.parsedTree();
+    this.keepAwake(textDocument.uri, state);
+    return snippetCompletions(document, tree, clamped, this.completionOptions);
+  }
+
+  /**
+   * Marks a document as just used, and lets the least recently used ones hibernate (free their
+   * trees and analyses) beyond MAX_AWAKE_DOCUMENTS or MAX_AWAKE_CHARS of text. With hundreds of
+   * files open, memory then follows the few being worked on; a hibernating one is parsed and
+   * analysed again (tens of milliseconds for a thousand lines) when it is next asked about.
+   */
+  private keepAwake(uri: string, state: DocumentState): void {
+    this.awake.delete(uri);
+    if (state.holdsTree) this.awake.add(uri);
+    let chars = 0;
+    let kept = 0;
+    for (const other of [...this.awake].reverse()) {
+      const document = this.documents.get(other);
+      if (!document?.holdsTree) {
+        this.awake.delete(other);
+        continue;
+      }
+      chars += document.documentTree.text.length;
+      kept++;
+      if (other !== uri && (kept > MAX_AWAKE_DOCUMENTS || chars > MAX_AWAKE_CHARS)) {
+        document.hibernate();
+        this.awake.delete(other);
+      }
+    }
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {

@@ -99,6 +99,11 @@ export class DocumentTree {
     this.stale = true;
   }
 
+  /** Whether a parsed tree is held (in WebAssembly memory). */
+  get holdsTree(): boolean {
+    return this.lastTree !== undefined;
+  }
+
   /** Frees the tree (the next `tree` parses from scratch): for documents that will not be analysed for a while. */
   release(): void {
     this.lastTree?.delete();
