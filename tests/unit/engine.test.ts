@@ -101,7 +101,7 @@ describe("analyzer", () => {
 
 describe("engine portability", () => {
   // The engine must run in a web worker (VS Code for the Web): no Node built-ins in these folders.
-  const engineFolders = ["parse", "analysis", "rules", "knowledge", "features", "lsp"];
+  const engineFolders = ["parse", "analysis", "rules", "knowledge", "features", "lsp", "config", "i18n", "browser"];
   for (const folder of engineFolders) {
     it(`server/src/${folder} imports no Node module`, () => {
       const dir = path.join(ROOT, "server/src", folder);
