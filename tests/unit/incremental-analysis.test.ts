@@ -7,6 +7,7 @@ import type { Finding } from "../../server/src/analysis/finding";
 import { parseText } from "../../server/src/parse/document-tree";
 import { createParser } from "../../server/src/parse/python-parser";
 import { RULES } from "../../server/src/rules/registry";
+import { localBindings, scopeBindings } from "../../server/src/analysis/scopes";
 import { ROOT, loadLanguage } from "../helpers/runtime";
 
 /**
@@ -113,4 +114,22 @@ describe("incremental analysis follows what a chunk reads from other chunks' bod
       expect(steps.some((text) => full(text).length === 0)).toBe(true);
     });
   }
+});
+
+describe("module bindings folded from the chunks' parts", () => {
+  it("equal a walk of the whole module, nodes included, on every fixture", () => {
+    for (const { name, text } of sources) {
+      const tree = parseText(parser, text);
+      try {
+        analyzer.analyzeIncremental(tree, text, {}, new ChunkCache());
+        const describe = (bindings: ReadonlyMap<string, { kind: string; node?: { id: number } }>) =>
+          [...bindings].map(([bound, binding]) => [bound, binding.kind, binding.node?.id]);
+        const walked = describe(scopeBindings(tree.rootNode));
+        expect(walked.length, name).toBeGreaterThan(0);
+        expect(describe(localBindings(tree.rootNode)), name).toEqual(walked);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { chunkSummary, topLevelChunks, type Chunk } from "./chunks";
 import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
 import { RuleContext, TOP_LEVEL_STATEMENT } from "./rule-context";
+import { moduleBindingEvents, seedModuleBindings, type ModuleBindingEvents } from "./scopes";
 import { fileSuppression, isFileSuppressed, isSuppressed, suppressionsByRow } from "./suppression";
 import type { Locale } from "../i18n/locale";
 
@@ -85,7 +86,10 @@ export class Analyzer {
     for (const [i, record] of records.entries()) {
       record.imports ??= importBindings(importStatements(indexOf(i)));
       record.summary ??= chunkSummary(chunks[i]);
+      record.moduleBindings ??= moduleBindingEvents(chunks[i].nodes);
     }
+    // The module's bindings from the chunks' (mostly reused) parts, instead of a walk of the file.
+    seedModuleBindings(root, records.map((record, i) => ({ events: record.moduleBindings as ModuleBindingEvents, statements: chunks[i].nodes })));
     const file = new FileContext(root, records.flatMap((record) => record.imports ?? []));
     const environment = [selectionKey, ...records.map((record) => `${JSON.stringify(record.imports)}\u0000${record.summary}`)].join("\u0001");
     if (environment !== cache.environment) {
@@ -208,6 +212,8 @@ interface ChunkRecord {
   text: string;
   imports?: ImportBinding[];
   summary?: string;
+  /** What the chunk's statements bind at module level. */
+  moduleBindings?: ModuleBindingEvents;
   ruleSummaries?: Map<string, string>;
   /** Findings with rows relative to the chunk's first row, and the rule key they were made under. */
   findings?: Finding[];

@@ -511,10 +511,40 @@ function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<str
   return references;
 }
 
-/** Classes the module binds once, by `class` (possibly under an `if`), by name. */
+/** Statements whose blocks still belong to the module's scope: a class defined in them is a module-level name. */
+const MODULE_SCOPE_BLOCKS = new Set([
+  "block", "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause", "except_group_clause",
+  "finally_clause", "with_statement", "for_statement", "while_statement", "match_statement", "case_clause", "ERROR",
+]);
+
+/**
+ * The names of the classes defined in the module's own scope (under `if`, `try` and the like
+ * too): at least every name `localBindings` gives the kind "class". Statements only, with a
+ * cursor: a keystroke must not pay for a walk of every expression of the file.
+ */
 function moduleClassNames(ctx: RuleContext): Set<string> {
   const names = new Set<string>();
-  for (const [name, binding] of localBindings(ctx.tree.rootNode)) if (binding.kind === "class") names.add(name);
+  const cursor = ctx.tree.rootNode.walk();
+  const visitChildren = (): void => {
+    if (!cursor.gotoFirstChild()) return;
+    do {
+      const type = cursor.nodeType;
+      if (type === "class_definition" || type === "decorated_definition") {
+        const node = cursor.currentNode;
+        const definition = type === "decorated_definition" ? node.childForFieldName("definition") : node;
+        const name = definition?.type === "class_definition" ? definition.childForFieldName("name")?.text : undefined;
+        if (name) names.add(name);
+      } else if (MODULE_SCOPE_BLOCKS.has(type)) {
+        visitChildren();
+      }
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  };
+  try {
+    visitChildren();
+  } finally {
+    cursor.delete();
+  }
   return names;
 }
 
