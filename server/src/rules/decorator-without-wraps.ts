@@ -41,10 +41,11 @@ export const decoratorWithoutWrapsRule: Rule = {
     let used: Set<string> | undefined;
     for (const outer of ctx.nodes("function_definition")) {
       const body = outer.childForFieldName("body");
-      if (!body) continue;
-      const outerBindings = bindingsOf(outer);
+      // A wrapper is a def inside: most functions have none, and their text says so at once.
+      if (!body || !/\bdef\s/.test(body.text)) continue;
       const returned = returnedNames(body);
       if (returned.size === 0) continue;
+      const outerBindings = bindingsOf(outer);
       for (const wrapper of innerDefinitions(body)) {
         const name = wrapper.childForFieldName("name");
         if (!name || !returned.has(name.text)) continue;
@@ -84,17 +85,15 @@ function hasDocstring(definition: Node): boolean {
 /** Names that the function returns bare: `return wrapper`. */
 function returnedNames(body: Node): Set<string> {
   const names = new Set<string>();
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child || NESTED_SCOPES.has(child.type)) continue;
-      if (child.type === "return_statement") {
-        const value = child.namedChildren.find((candidate) => candidate?.type !== "comment");
-        if (value?.type === "identifier") names.add(value.text);
-      }
-      visit(child);
-    }
-  };
-  visit(body);
+  // The search runs inside the WebAssembly; only the function's own returns count, not those of nested scopes.
+  for (const statement of body.descendantsOfType("return_statement")) {
+    if (!statement) continue;
+    let owner = statement.parent;
+    while (owner && owner.id !== body.id && !NESTED_SCOPES.has(owner.type)) owner = owner.parent;
+    if (owner?.id !== body.id) continue;
+    const value = statement.namedChildren.find((candidate) => candidate?.type !== "comment");
+    if (value?.type === "identifier") names.add(value.text);
+  }
   return names;
 }
 

@@ -29,6 +29,7 @@ const OWNING_WRAPPERS = new Set([
   "io.BufferedRandom",
   "io.BufferedRWPair",
 ]);
+const WRAPPER_NAMES = new Set([...OWNING_WRAPPERS].map((name) => name.slice(name.lastIndexOf(".") + 1)));
 
 /** Special methods and `close` that let a class close the file it stores in `self.x`. */
 const CLOSING_METHODS = ["close", "__exit__", "__aexit__", "__del__"];
@@ -76,7 +77,7 @@ export const openWithoutWithRule: Rule = {
       const call = unparenthesize(right);
       if (call.type !== "call") continue;
       const callee = call.childForFieldName("function");
-      const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+      const qualified = callee && maySpellOpen(ctx, callee) ? ctx.file.qualifiedName(callee) : undefined;
       if (!qualified || !OPENERS.has(qualified)) continue;
       if (left.type === "identifier") {
         if (handledElsewhere(ctx, assignment, left.text)) continue;
@@ -94,6 +95,12 @@ export const openWithoutWithRule: Rule = {
     return findings;
   },
 };
+
+/** Before resolving a callee (which costs): it must end in `open`, or be a name imported as an opener. */
+function maySpellOpen(ctx: RuleContext, callee: Node): boolean {
+  const text = callee.text;
+  return text.endsWith("open") || (callee.type === "identifier" && OPENERS.has(ctx.file.imports.get(text) ?? ""));
+}
 
 /** The function (or module) whose body the node belongs to. */
 function scopeOf(node: Node): Node {
@@ -286,6 +293,10 @@ function isOwnershipCall(ctx: RuleContext, call: Node | null): boolean {
     return true;
   }
   if (callee.type === "attribute" && OWNERSHIP_METHODS.has(callee.childForFieldName("attribute")?.text ?? "")) return true;
+  // Resolving a name costs; only a callee spelt like a wrapper, or a name imported as one, can be one.
+  const text = callee.text;
+  const spelt = WRAPPER_NAMES.has(text.slice(text.lastIndexOf(".") + 1));
+  if (!spelt && !(callee.type === "identifier" && OWNING_WRAPPERS.has(ctx.file.imports.get(text) ?? ""))) return false;
   const qualified = ctx.file.qualifiedName(callee);
   return qualified !== undefined && OWNING_WRAPPERS.has(qualified);
 }

@@ -136,10 +136,11 @@ export const sharedClassAttributeRule: Rule = {
       if (candidates.length === 0) continue;
       const ancestors = localAncestors(ctx, owner, new Set());
       if (!ancestors) continue;
-      const usage = instanceUsage(ctx, body);
+      const names = candidates.map((candidate) => candidate.name);
+      const usage = instanceUsage(ctx, body, names);
       // A base class of this file that sets `self.items` in its methods gives each instance its own.
       for (const ancestor of ancestors) {
-        const inherited = instanceUsage(ctx, ancestor.childForFieldName("body") ?? ancestor);
+        const inherited = instanceUsage(ctx, ancestor.childForFieldName("body") ?? ancestor, names);
         for (const name of inherited.assigned) usage.assigned.add(name);
         usage.dynamic ||= inherited.dynamic;
       }
@@ -329,8 +330,11 @@ interface InstanceUsage {
   dynamic: boolean;
 }
 
-function instanceUsage(ctx: RuleContext, body: Node): InstanceUsage {
+function instanceUsage(ctx: RuleContext, body: Node, names: readonly string[]): InstanceUsage {
   const usage: InstanceUsage = { assigned: new Set(), mutations: new Map(), dynamic: false };
+  // Only the candidates' names matter, and the dynamic spellings: a method that mentions none of
+  // them (most methods of a big class) has nothing to tell and is not walked.
+  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...names, "setattr", "vars", "__dict__"].join("|")})(?![\\p{L}\\p{N}_])`, "u");
   for (const statement of body.namedChildren) {
     if (!statement) continue;
     const method = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
@@ -338,7 +342,7 @@ function instanceUsage(ctx: RuleContext, body: Node): InstanceUsage {
     if (NOT_INSTANCE_METHODS.has(method.childForFieldName("name")?.text ?? "")) continue;
     if (statement.type === "decorated_definition" && hasClassOrStaticDecorator(ctx, statement)) continue;
     const receiver = method.childForFieldName("parameters")?.namedChildren.find((child) => child?.type !== "comment");
-    if (receiver?.type !== "identifier") continue;
+    if (receiver?.type !== "identifier" || !mentions.test(method.text)) continue;
     scanMethod(method, receiver.text, usage);
   }
   return usage;
