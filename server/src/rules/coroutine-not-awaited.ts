@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
+import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import { parameterNames } from "../analysis/scopes";
 
@@ -59,7 +60,9 @@ export const coroutineNotAwaitedRule: Rule = {
       .join(" ");
   },
   check(ctx) {
-    const findings = [];
+    const findings: Finding[] = [];
+    // Only calls inside an `async def` are judged: a file without the word has none.
+    if (!ctx.text.includes("async")) return findings;
     for (const call of ctx.nodes("call")) {
       if (!isDroppedStatement(call)) continue;
       const method = enclosingAsyncFunction(call);

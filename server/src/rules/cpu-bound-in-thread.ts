@@ -111,10 +111,13 @@ function mayHandOff(ctx: RuleContext): boolean {
   return importsAny(ctx, ["threading", "concurrent.futures", "asyncio"]) || ctx.text.includes("run_in_executor");
 }
 
+const HANDOFF_SPELLINGS = /(?:Thread|to_thread|run_in_executor|submit|map)$/;
+
 /** What a call hands to a thread: `Thread(target=f)`, `pool.submit(f)`/`.map(f)`, `to_thread(f)`, `run_in_executor(None, f)`. */
 function describeHandoff(ctx: RuleContext, call: Node): Handoff | undefined {
   const callee = call.childForFieldName("function");
-  if (!callee) return undefined;
+  // Resolving every call's name costs: only these spellings, or a name imported under another one, can hand off.
+  if (!callee || !(HANDOFF_SPELLINGS.test(callee.text) || (callee.type === "identifier" && ctx.file.imports.has(callee.text)))) return undefined;
   const qualified = ctx.file.qualifiedName(callee);
   const positional = positionalArguments(call);
   if (qualified === "threading.Thread") {

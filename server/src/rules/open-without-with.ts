@@ -323,7 +323,13 @@ function closedAttributesHere(ctx: RuleContext): Set<string> {
   const attributeName = (node: Node | null) => (node?.type === "attribute" ? node.childForFieldName("attribute")?.text : undefined);
   /** `x` of `<something>.x.close`. */
   const closedThrough = (node: Node | null) => (attributeName(node) === "close" ? attributeName(node?.childForFieldName("object") ?? null) : undefined);
+  // Most calls can be passed over on their text alone: nothing in them says close, owner or wrapper.
+  const hint = ctx.shared("open-without-with:call-hint", () => {
+    const aliases = [...ctx.file.imports].filter(([, qualified]) => OWNING_WRAPPERS.has(qualified)).map(([local]) => local);
+    return new RegExp(`close|(?<![\\p{L}\\p{N}_])(?:${[...OWNERSHIP_METHODS, ...WRAPPER_NAMES, ...aliases].join("|")})(?![\\p{L}\\p{N}_])`, "u");
+  });
   for (const call of ctx.nodes("call")) {
+    if (!hint.test(call.text)) continue;
     const closed = closedThrough(call.childForFieldName("function"));
     if (closed) names.add(closed);
     const args = call.childForFieldName("arguments")?.namedChildren.filter((arg): arg is Node => arg?.type === "attribute") ?? [];

@@ -482,8 +482,7 @@ function referencesIn(statements: readonly Node[], wanted: (name: string) => boo
 }
 
 /**
- * What `referencesIn` finds for these names, faster: only statements whose text mentions one of
- * them are searched, and only their identifiers (found inside the WebAssembly) are looked at.
+ * What `referencesIn` finds for these names, faster: only where the text mentions one of them.
  */
 function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<string>): FileReferences {
   const references: FileReferences = { attributes: new Map(), values: new Set() };
@@ -493,13 +492,15 @@ function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<str
     if (!names) references.attributes.set(through, (names = new Set()));
     names.add(attribute.text);
   };
-  // Identifiers may be any Unicode letters, which `\\b` does not know.
-  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...classes].join("|")})(?![\\p{L}\\p{N}_])`, "u");
+  // Identifiers may be any Unicode letters, which `\b` does not know. Each mention in the text
+  // is looked up in the tree (one node each), rather than every identifier of the statement.
+  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...classes].join("|")})(?![\\p{L}\\p{N}_])`, "gu");
   for (const statement of statements) {
-    if (!mentions.test(statement.text)) continue;
-    const identifiers = statement.type === "identifier" ? [statement] : statement.descendantsOfType("identifier");
-    for (const identifier of identifiers) {
-      if (!identifier || !classes.has(identifier.text)) continue;
+    for (const match of statement.text.matchAll(mentions)) {
+      const start = statement.startIndex + (match.index ?? 0);
+      const identifier = statement.descendantForIndex(start, start + match[0].length);
+      // A mention in a string or a comment is no reference.
+      if (identifier?.type !== "identifier" || identifier.text !== match[0]) continue;
       const parent = identifier.parent;
       if (parent?.type === "attribute") {
         const object = parent.childForFieldName("object");
