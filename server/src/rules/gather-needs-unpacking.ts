@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
+import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import { localBindings, parameterNames } from "../analysis/scopes";
 
@@ -20,7 +21,9 @@ export const gatherNeedsUnpackingRule: Rule = {
     fix: { en: "Unpack the list with *", ko: "*로 리스트 풀기", "zh-cn": "用 * 解包列表" },
   },
   check(ctx) {
-    const findings = [];
+    const findings: Finding[] = [];
+    // `asyncio.gather` cannot be reached without the word in the file (an import or the call itself).
+    if (!ctx.text.includes("gather")) return findings;
     for (const call of ctx.nodes("call")) {
       const callee = call.childForFieldName("function");
       if (!callee || !mayBeGather(ctx, callee) || !GATHER.has(ctx.file.qualifiedName(callee) ?? "")) continue;

@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
+import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import { localBindings } from "../analysis/scopes";
 import { unparenthesize } from "./comparisons";
@@ -29,7 +30,8 @@ export const listUsedAsQueueRule: Rule = {
     },
   },
   check(ctx) {
-    const findings = [];
+    const findings: Finding[] = [];
+    if (!ctx.text.includes("pop") && !ctx.text.includes("insert")) return findings;
     for (const call of ctx.nodes("call")) {
       // `pop(0)` and `insert(0, ...)` only: the text rules out most calls before any node is read.
       const text = call.text;

@@ -328,7 +328,9 @@ function closedAttributesHere(ctx: RuleContext): Set<string> {
     const aliases = [...ctx.file.imports].filter(([, qualified]) => OWNING_WRAPPERS.has(qualified)).map(([local]) => local);
     return new RegExp(`close|(?<![\\p{L}\\p{N}_])(?:${[...OWNERSHIP_METHODS, ...WRAPPER_NAMES, ...aliases].join("|")})(?![\\p{L}\\p{N}_])`, "u");
   });
-  for (const call of ctx.nodes("call")) {
+  // Nor does a part of the file whose text says none of it need its calls at all.
+  const calls = ctx.topLevelStatements().some((statement) => hint.test(statement.text)) ? ctx.nodes("call") : [];
+  for (const call of calls) {
     if (!hint.test(call.text)) continue;
     const closed = closedThrough(call.childForFieldName("function"));
     if (closed) names.add(closed);
