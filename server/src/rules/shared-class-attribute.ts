@@ -122,11 +122,11 @@ export const sharedClassAttributeRule: Rule = {
     const findings = [];
     let moduleReferences: FileReferences | undefined;
     // A class nested in a function or class can only be named from inside its own top-level statement.
-    const referencesFor = (owner: Node): FileReferences => {
-      if (localBindings(ctx.tree.rootNode).get(owner.childForFieldName("name")?.text ?? "")?.node?.id === owner.id) {
+    const referencesFor = (owner: Node, ownerName: string): FileReferences => {
+      if (localBindings(ctx.tree.rootNode).get(ownerName)?.node?.id === owner.id) {
         return (moduleReferences ??= mergeReferences(ctx.summaries()));
       }
-      return referencesIn([topLevelStatementOf(owner)], () => true);
+      return classReferencesIn([topLevelStatementOf(owner)], new Set([ownerName]));
     };
     for (const owner of ctx.nodes("class_definition")) {
       const body = owner.childForFieldName("body");
@@ -145,7 +145,7 @@ export const sharedClassAttributeRule: Rule = {
         usage.dynamic ||= inherited.dynamic;
       }
       if (usage.dynamic) continue;
-      const references = referencesFor(owner);
+      const references = referencesFor(owner, ownerName);
       if (references.values.has(ownerName)) continue;
       const sharedOnPurpose = classLevelReferences(references, body, ownerName);
       for (const candidate of candidates) {
@@ -447,45 +447,14 @@ interface FileReferences {
 }
 
 /**
- * One walk over some statements, keeping the names `wanted` accepts. A class handed around as an
- * object (to a server, a factory's caller) usually gets its instances made elsewhere, and its
- * class attributes are often shared on purpose.
- */
-function referencesIn(statements: readonly Node[], wanted: (name: string) => boolean): FileReferences {
-  const references: FileReferences = { attributes: new Map(), values: new Set() };
-  const consider = (node: Node): void => {
-    if (node.type === "attribute") {
-      const object = node.childForFieldName("object");
-      const attribute = node.childForFieldName("attribute")?.text;
-      const through = object?.type === "identifier" ? object.text : object?.type === "attribute" ? object.childForFieldName("attribute")?.text : undefined;
-      if (through && attribute && wanted(through)) {
-        let names = references.attributes.get(through);
-        if (!names) references.attributes.set(through, (names = new Set()));
-        names.add(attribute);
-      }
-    } else if (node.type === "identifier" && wanted(node.text) && usedAsValue(node)) {
-      references.values.add(node.text);
-    }
-  };
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      consider(child);
-      visit(child);
-    }
-  };
-  for (const statement of statements) {
-    consider(statement);
-    visit(statement);
-  }
-  return references;
-}
-
-/**
- * What `referencesIn` finds for these names, faster: only where the text mentions one of them.
+ * How these classes are reached in some statements: as values (`return Owner`) and through
+ * attributes (`Owner.items`). A class handed around as an object (to a server, a factory's
+ * caller) usually gets its instances made elsewhere, and its class attributes are often shared on
+ * purpose. Only where the text mentions one of the names is the tree looked at.
  */
 function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<string>): FileReferences {
   const references: FileReferences = { attributes: new Map(), values: new Set() };
+  if (classes.size === 0) return references;
   const addAttribute = (through: string, attribute: Node | null) => {
     if (!attribute) return;
     let names = references.attributes.get(through);
