@@ -8,7 +8,7 @@ declare const Worker: new (scriptUrl: string) => Exclude<ServerOptions, () => un
 
 /**
  * The web extension (vscode.dev, github.dev): the same server, bundled for the browser, runs in a
- * web worker beside the editor. The worker loads its WebAssembly from next to its own script.
+ * web worker beside the editor, and loads its WebAssembly from the extension's dist/ folder.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverUrl = vscode.Uri.joinPath(context.extensionUri, "dist/web/server.js").toString(true);
