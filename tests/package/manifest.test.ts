@@ -21,6 +21,7 @@ describe("the extension package", () => {
         "dist/web-tree-sitter.wasm",
         "dist/web/client.js",
         "dist/web/server.js",
+        "docs/hover.png",
         "package.json",
         "snippets/python.json",
       ].sort(),
