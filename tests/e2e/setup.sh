@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(chromium neovim ripgrep libkrb5-dev)
+APT_PACKAGES=(chromium neovim ripgrep libkrb5-dev emacs-nox elpa-eglot)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
