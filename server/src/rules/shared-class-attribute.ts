@@ -3,19 +3,7 @@ import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Fix, TextEdit } from "../analysis/finding";
 import { localBindings } from "../analysis/scopes";
-
-/** Class-level values that are one mutable object, shared by every instance. */
-const MUTABLE_DISPLAYS = new Set(["list", "dictionary", "set", "list_comprehension", "dictionary_comprehension", "set_comprehension"]);
-const MUTABLE_CALLS = new Set([
-  "builtins.list",
-  "builtins.dict",
-  "builtins.set",
-  "builtins.bytearray",
-  "collections.defaultdict",
-  "collections.deque",
-  "collections.OrderedDict",
-  "collections.Counter",
-]);
+import { mutableKind } from "./mutable-default-argument";
 
 /** Methods that change a list, dict, set or deque in place. */
 const MUTATORS = new Set([
@@ -83,6 +71,8 @@ const NOT_INSTANCE_METHODS = new Set(["__new__", "__init_subclass__", "__class_g
 
 interface Candidate {
   name: string;
+  /** What the value builds: `list`, `dict`, `deque`... */
+  kind: string;
   statement: Node;
   value: Node;
   annotation: Node | null;
@@ -157,7 +147,7 @@ export const sharedClassAttributeRule: Rule = {
         findings.push(
           ctx.finding(
             reportedNode(mutation),
-            ctx.t("message", { name: candidate.name, owner: ownerName, kind: kindOf(candidate.value), value }),
+            ctx.t("message", { name: candidate.name, owner: ownerName, kind: candidate.kind, value }),
             moveToInit(ctx, owner, body, candidate),
           ),
         );
@@ -170,32 +160,6 @@ export const sharedClassAttributeRule: Rule = {
 function oneLine(text: string): string {
   const flat = text.replace(/\s*\n\s*/g, " ");
   return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
-}
-
-function kindOf(value: Node): string {
-  switch (value.type) {
-    case "list":
-    case "list_comprehension":
-      return "list";
-    case "dictionary":
-    case "dictionary_comprehension":
-      return "dict";
-    case "set":
-    case "set_comprehension":
-      return "set";
-    default: {
-      const callee = value.childForFieldName("function");
-      return callee?.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? "object") : (callee?.text ?? "object");
-    }
-  }
-}
-
-function isMutableValue(ctx: RuleContext, value: Node): boolean {
-  if (MUTABLE_DISPLAYS.has(value.type)) return true;
-  if (value.type !== "call") return false;
-  const callee = value.childForFieldName("function");
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
-  return qualified !== undefined && MUTABLE_CALLS.has(qualified);
 }
 
 function decoratorsOf(owner: Node): Node[] {
@@ -291,8 +255,10 @@ function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
       if (child.type !== "assignment" || left?.type !== "identifier" || !value || statement.namedChildCount !== 1) continue;
       const annotation = child.childForFieldName("type");
       if (annotation && /\bClassVar\b/.test(annotation.text)) continue;
-      if (!isMutableValue(ctx, value)) continue;
-      candidates.push({ name: left.text, statement, value, annotation });
+      // One list, dict, set, deque... built once, at class creation: what every instance then shares.
+      const kind = mutableKind(ctx, value);
+      if (!kind) continue;
+      candidates.push({ name: left.text, statement, value, annotation, kind });
     }
   }
   return candidates.filter((candidate) => counts.get(candidate.name) === 1);
