@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir, REPO_ROOT, serverBundle } from "./support/paths";
+import { describeEnding, editorSandbox, envWithout, readIfThere } from "./support/editor-sandbox";
+import { REPO_ROOT, serverBundle } from "./support/paths";
 import { lastLines, runWithDeadline, type ProcessResult } from "./support/run-process";
 
 /**
@@ -37,19 +37,9 @@ beforeAll(() => {
 describe("Emacs + eglot as a client of python-mentor lsp --stdio", () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.file}: ${scenario.what}`, async () => {
-      const temp = makeTempDir("emacs");
       // -Q skips the user's init files; HOME and the XDG folders in the temp folder keep Emacs
       // from writing ~/.emacs.d (eln-cache, auto-save lists) anywhere real.
-      const home = path.join(temp.path, "home");
-      const work = path.join(temp.path, "project");
-      const xdg = {
-        XDG_CONFIG_HOME: path.join(home, ".config"),
-        XDG_DATA_HOME: path.join(home, ".local/share"),
-        XDG_STATE_HOME: path.join(home, ".local/state"),
-        XDG_CACHE_HOME: path.join(home, ".cache"),
-      };
-      for (const dir of [home, work, ...Object.values(xdg)]) mkdirSync(dir, { recursive: true });
-      const scriptLog = path.join(temp.path, "scenario.log");
+      const { temp, home, work, xdg, scriptLog } = editorSandbox("emacs");
       const eventsLog = path.join(temp.path, "eglot-events.log");
 
       const run = await runWithDeadline(
@@ -58,7 +48,7 @@ describe("Emacs + eglot as a client of python-mentor lsp --stdio", () => {
         {
           cwd: work,
           env: {
-            ...editorFreeEnv(),
+            ...envWithout(OUTER_EDITOR_VARIABLES),
             HOME: home,
             ...xdg,
             PYM_SERVER_JS: bundle,
@@ -78,22 +68,13 @@ describe("Emacs + eglot as a client of python-mentor lsp --stdio", () => {
   }
 });
 
-/** The environment without the variables that would point Emacs at another installation's Lisp files. */
-function editorFreeEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ["EMACSLOADPATH", "EMACSNATIVELOADPATH", "EMACSDATA", "EMACSDOC", "EMACSPATH", "INSIDE_EMACS"]) delete env[name];
-  return env;
-}
-
-function readIfThere(file: string): string {
-  return existsSync(file) ? readFileSync(file, "utf8") : `(${file} was not written)`;
-}
+/** Variables that would point Emacs at another installation's Lisp files. */
+const OUTER_EDITOR_VARIABLES = ["EMACSLOADPATH", "EMACSNATIVELOADPATH", "EMACSDATA", "EMACSDOC", "EMACSPATH", "INSIDE_EMACS"];
 
 /** What a failed scenario prints: its own log, eglot's events and the server's stderr, and Emacs's output. */
 function failureReport(file: string, run: ProcessResult, scriptLog: string, eventsLog: string, kept: string): string {
-  const ending = run.timedOut ? `was killed after ${SCENARIO_TIMEOUT_MS} ms` : `exited with status ${run.status} (signal ${run.signal})`;
   return [
-    `Emacs scenario ${file} ${ending} after ${run.durationMs} ms; its files are kept in ${kept}`,
+    `Emacs scenario ${file} ${describeEnding(run, SCENARIO_TIMEOUT_MS)}; its files are kept in ${kept}`,
     `--- scenario log (${scriptLog}) ---`,
     readIfThere(scriptLog).trimEnd(),
     `--- eglot events buffer and server stderr, last 50 lines (${eventsLog}) ---`,

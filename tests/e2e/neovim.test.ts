@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir, REPO_ROOT, serverBundle } from "./support/paths";
+import { describeEnding, editorSandbox, envWithout, readIfThere } from "./support/editor-sandbox";
+import { REPO_ROOT, serverBundle } from "./support/paths";
 import { lastLines, runWithDeadline, type ProcessResult } from "./support/run-process";
 
 /**
@@ -37,19 +37,9 @@ beforeAll(() => {
 describe("Neovim as a client of python-mentor lsp --stdio", () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.file}: ${scenario.what}`, async () => {
-      const temp = makeTempDir("nvim");
       // Neovim's config, data, state and cache (the LSP log) all live in the temp folder: the
       // user's own init.lua, plugins and swap files are never read or written.
-      const home = path.join(temp.path, "home");
-      const work = path.join(temp.path, "project");
-      const xdg = {
-        XDG_CONFIG_HOME: path.join(home, ".config"),
-        XDG_DATA_HOME: path.join(home, ".local/share"),
-        XDG_STATE_HOME: path.join(home, ".local/state"),
-        XDG_CACHE_HOME: path.join(home, ".cache"),
-      };
-      for (const dir of [home, work, ...Object.values(xdg)]) mkdirSync(dir, { recursive: true });
-      const scriptLog = path.join(temp.path, "scenario.log");
+      const { temp, home, work, xdg, scriptLog } = editorSandbox("nvim");
       const lspLog = path.join(xdg.XDG_CACHE_HOME, "nvim/lsp.log");
 
       const run = await runWithDeadline(
@@ -57,7 +47,7 @@ describe("Neovim as a client of python-mentor lsp --stdio", () => {
         ["--headless", "--clean", "-u", "NONE", "-c", `luafile ${escapeExArgument(path.join(SCENARIOS_DIR, scenario.file))}`],
         {
           cwd: work,
-          env: { ...editorFreeEnv(), HOME: home, ...xdg, PYM_SERVER_JS: bundle, PYM_NODE: process.execPath, PYM_E2E_WORKDIR: work, PYM_E2E_LOG: scriptLog },
+          env: { ...envWithout(OUTER_EDITOR_VARIABLES), HOME: home, ...xdg, PYM_SERVER_JS: bundle, PYM_NODE: process.execPath, PYM_E2E_WORKDIR: work, PYM_E2E_LOG: scriptLog },
           timeoutMs: SCENARIO_TIMEOUT_MS,
         },
       );
@@ -69,20 +59,12 @@ describe("Neovim as a client of python-mentor lsp --stdio", () => {
   }
 });
 
-/** The environment without the variables that would tie the editor to an outer Neovim or Vim. */
-function editorFreeEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ["NVIM", "NVIM_LISTEN_ADDRESS", "NVIM_LOG_FILE", "VIMINIT", "MYVIMRC", "VIMRUNTIME"]) delete env[name];
-  return env;
-}
+/** Variables that would tie the editor to an outer Neovim or Vim. */
+const OUTER_EDITOR_VARIABLES = ["NVIM", "NVIM_LISTEN_ADDRESS", "NVIM_LOG_FILE", "VIMINIT", "MYVIMRC", "VIMRUNTIME"];
 
 /** `:luafile` takes a file name: spaces and backslashes in it need a backslash. */
 function escapeExArgument(file: string): string {
   return file.replace(/[\\ ]/g, (character) => `\\${character}`);
-}
-
-function readIfThere(file: string): string {
-  return existsSync(file) ? readFileSync(file, "utf8") : `(${file} was not written)`;
 }
 
 /** What a failed scenario prints: its own log, the server's stderr, the LSP log, and Neovim's output. */
@@ -93,9 +75,8 @@ function failureReport(file: string, run: ProcessResult, scriptLog: string, lspL
     .split("\n")
     .filter((line) => line.includes('"stderr"'))
     .join("\n");
-  const ending = run.timedOut ? `was killed after ${SCENARIO_TIMEOUT_MS} ms` : `exited with status ${run.status} (signal ${run.signal})`;
   return [
-    `Neovim scenario ${file} ${ending} after ${run.durationMs} ms; its files are kept in ${kept}`,
+    `Neovim scenario ${file} ${describeEnding(run, SCENARIO_TIMEOUT_MS)}; its files are kept in ${kept}`,
     `--- scenario log (${scriptLog}) ---`,
     readIfThere(scriptLog).trimEnd(),
     `--- server stderr, last 50 lines (from ${lspLog}) ---`,
