@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { PYTHON, python3CompileErrors } from "../helpers/python";
 import { loadEntries } from "../helpers/runtime";
 
 /**
@@ -11,7 +12,6 @@ import { loadEntries } from "../helpers/runtime";
  * (several prints from one line are joined with " | "; a second `  # comment` after the value is
  * commentary).
  */
-const PYTHON = process.env.PYTHON ?? "python3";
 const RUNNER = path.join(__dirname, "python", "run_marked.py");
 const MARKER = /#\s*->\s*(.*)$/;
 
@@ -45,18 +45,7 @@ describe("knowledge examples against python3", () => {
       writeFileSync(file, block.code);
       return file;
     });
-    const script = [
-      "import json, sys, warnings",
-      "warnings.simplefilter('ignore')",
-      "errors = {}",
-      "for p in sys.argv[1:]:",
-      "    try:",
-      "        compile(open(p, encoding='utf-8').read(), p, 'exec')",
-      "    except SyntaxError as e:",
-      "        errors[p] = f'line {e.lineno}: {e.msg}'",
-      "print(json.dumps(errors))",
-    ].join("\n");
-    const errors = JSON.parse(execFileSync(PYTHON, ["-c", script, ...files], { encoding: "utf8" })) as Record<string, string>;
+    const errors = python3CompileErrors(files);
     expect(errors).toEqual({});
   });
 

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -11,9 +10,9 @@ import { MentorServer, type MentorInitializationOptions } from "../../server/src
 import { parseText } from "../../server/src/parse/document-tree";
 import { createParser } from "../../server/src/parse/python-parser";
 import { applyLspEdits } from "../helpers/lsp-text";
+import { python3CompileErrors } from "../helpers/python";
 import { loadKnowledge, loadLanguage, ROOT, TestAnalyzer } from "../helpers/runtime";
 
-const PYTHON = process.env.PYTHON ?? "python3";
 const URI = "file:///work/snippets.py";
 
 let language: Language;
@@ -45,18 +44,8 @@ function compileErrors(sources: Record<string, string>): Record<string, string> 
     writeFileSync(file, code);
     return file;
   });
-  const script = [
-    "import json, sys, warnings",
-    "warnings.simplefilter('ignore')",
-    "errors = {}",
-    "for p in sys.argv[1:]:",
-    "    try:",
-    "        compile(open(p, encoding='utf-8').read(), p, 'exec')",
-    "    except SyntaxError as e:",
-    "        errors[p.rsplit('/', 1)[-1]] = f'line {e.lineno}: {e.msg}'",
-    "print(json.dumps(errors))",
-  ].join("\n");
-  return JSON.parse(execFileSync(PYTHON, ["-c", script, ...files], { encoding: "utf8" })) as Record<string, string>;
+  const errors = python3CompileErrors(files);
+  return Object.fromEntries(Object.entries(errors).map(([file, error]) => [path.basename(file, ".py"), error]));
 }
 
 function parsesCleanly(code: string): boolean {
