@@ -18,17 +18,22 @@ export class StdioLspClient {
   readonly process: ChildProcess;
   readonly published: PublishDiagnosticsParams[] = [];
   stderr = "";
-  private waiters: (() => void)[] = [];
+  protected waiters: (() => void)[] = [];
 
-  constructor(args: string[] = ["lsp", "--stdio"]) {
-    this.process = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  /** `script` is the bundle or shim to run with Node: the CLI's (PYM_CLI_BUNDLE) unless told. */
+  constructor(args: string[] = ["lsp", "--stdio"], script = BIN) {
+    this.process = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "pipe"] });
     this.process.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-      this.published.push(params);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.record(() => this.published.push(params)));
+    // The server says nothing before `initialize`, so subclasses may still add handlers after this.
     this.connection.listen();
+  }
+
+  /** Keeps something the server sent and wakes whoever waits for it. */
+  protected record(push: () => void): void {
+    push();
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   /** Resolves with the first published diagnostics that match, or rejects at the deadline. */

@@ -1,21 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
-  createProtocolConnection,
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
-  PublishDiagnosticsNotification,
   ShowMessageNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
   type InitializeParams,
   type LogMessageParams,
-  type ProtocolConnection,
   type PublishDiagnosticsParams,
   type ShowMessageParams,
 } from "vscode-languageserver-protocol/node";
+import { StdioLspClient } from "../helpers/lsp-client";
 import { ROOT } from "../helpers/runtime";
 
 /**
@@ -28,40 +23,26 @@ import { ROOT } from "../helpers/runtime";
  *   PYM_OUTDIR=/tmp/pym-robust node scripts/build.mjs
  *   PYM_SERVER_JS=/tmp/pym-robust/python-mentor.js npx vitest run tests/robustness
  *
- * Unlike tests/helpers/lsp-client.ts, it keeps every log and message the server sends, can write
+ * On top of tests/helpers/lsp-client.ts, it keeps every log and message the server sends, can write
  * raw bytes (a burst of notifications in one write, as a fast typist's editor sends them), and
  * reads the process's peak memory.
  */
 export const SERVER_JS = process.env.PYM_SERVER_JS ? path.resolve(process.env.PYM_SERVER_JS) : path.join(ROOT, "dist/python-mentor.js");
 
-export class StdioServer {
-  readonly connection: ProtocolConnection;
-  readonly process: ChildProcess;
-  readonly published: PublishDiagnosticsParams[] = [];
+export class StdioServer extends StdioLspClient {
   readonly logs: LogMessageParams[] = [];
   readonly shown: ShowMessageParams[] = [];
-  stderr = "";
-  private waiters: (() => void)[] = [];
 
   constructor() {
     if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} does not exist: build it (see tests/robustness/stdio-server.ts)`);
-    this.process = spawn(process.execPath, [SERVER_JS, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
-    this.process.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.record(() => this.published.push(params)));
+    super(["lsp", "--stdio"], SERVER_JS);
     this.connection.onNotification(LogMessageNotification.type, (params) => this.record(() => this.logs.push(params)));
     this.connection.onNotification(ShowMessageNotification.type, (params) => this.record(() => this.shown.push(params)));
-    this.connection.listen();
   }
 
   async initialize(params: Partial<InitializeParams> = {}): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, ...params });
     await this.connection.sendNotification(InitializedNotification.type, {});
-  }
-
-  private record(push: () => void): void {
-    push();
-    for (const wake of this.waiters.splice(0)) wake();
   }
 
   /** Resolves once `ready()` holds for what the server sent, or rejects after `timeoutMs` (a deadline, not a measurement). */
@@ -103,21 +84,5 @@ export class StdioServer {
     } catch {
       return undefined;
     }
-  }
-
-  exited(timeoutMs = 10_000): Promise<number | null> {
-    return new Promise((resolve, reject) => {
-      if (this.process.exitCode !== null) return resolve(this.process.exitCode);
-      const deadline = setTimeout(() => reject(new Error("the server did not exit")), timeoutMs);
-      this.process.on("exit", (code) => {
-        clearTimeout(deadline);
-        resolve(code);
-      });
-    });
-  }
-
-  kill(): void {
-    this.connection.dispose();
-    if (this.process.exitCode === null) this.process.kill();
   }
 }
