@@ -1,12 +1,12 @@
 import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { Rule } from "../rules/rule";
-import { FileContext, importBindings, type ImportBinding } from "./file-context";
-import { chunkSummary, topLevelChunks, type Chunk } from "./chunks";
 import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
-import { RuleContext, TOP_LEVEL_STATEMENT } from "./rule-context";
-import { moduleBindingEvents, seedModuleBindings, type ModuleBindingEvents } from "./scopes";
-import { fileSuppression, isFileSuppressed, isSuppressed, suppressionsByRow } from "./suppression";
+import { RuleContext } from "./rule-context";
+import { fileUnits, lineOffsets, ownsRow, type Unit } from "./engine/units";
+import { ReadLog } from "./model/reads";
+import { SemanticModel, type QueryRecord, type UnitStore } from "./model/semantic-model";
+import { fileSuppression, isFileSuppressed, rowSuppression } from "./suppression";
 import type { Locale } from "../i18n/locale";
 
 export interface RuleSelection {
@@ -20,24 +20,20 @@ export interface RuleSelection {
 
 export interface Analysis {
   findings: Finding[];
-  /** The file's facts; its nodes belong to the analysed tree and die with it. */
-  file: FileContext;
+  /** The file's semantic model; its nodes belong to the analysed tree and die with it. */
+  model: SemanticModel;
 }
 
 export type Logger = (message: string) => void;
 
-/** Node types the engine itself needs, whatever the rules ask for. */
-const ENGINE_NODE_TYPES = ["import_statement", "import_from_statement"];
-
-/** Only comments that may hold a `# noqa` are captured: most comments never reach JavaScript. */
-const NOQA_COMMENTS = '((comment) @noqa_comment (#match? @noqa_comment "[nN][oO][qQ][aA]"))';
-
-/** The module's own statements (of the part being analysed), for rules that summarise a part of the file. */
-const TOP_LEVEL = `(module (_) @${TOP_LEVEL_STATEMENT})`;
-
 /**
- * Runs rules over a tree. All rules share one tree-sitter query that captures every node type
- * any of them inspects, so analysis costs one pass however many rules there are.
+ * Runs rules over a tree, one unit at a time (see `engine/units.ts`), with one semantic model
+ * shared by every rule. All rules share one tree-sitter query that captures every node type any
+ * of them inspects, so analysis costs one pass however many rules there are.
+ *
+ * There is one path: a whole-file analysis is an incremental one with an empty cache. A rule's
+ * findings for a unit are reused while the unit's text is the same and every read the rule made
+ * through the model (recorded in a `ReadLog`) still gives the same answer.
  */
 export class Analyzer {
   private readonly query: Query;
@@ -48,82 +44,83 @@ export class Analyzer {
     readonly rules: readonly Rule[],
     private readonly log: Logger = () => {},
   ) {
-    const types = new Set([...ENGINE_NODE_TYPES, ...rules.flatMap((rule) => rule.nodeTypes)]);
-    const patterns = [...types].map((type) => `(${type}) @${type}`);
-    this.query = new Query(language, [NOQA_COMMENTS, TOP_LEVEL, ...patterns].join("\n"));
+    const types = new Set(rules.flatMap((rule) => rule.nodeTypes));
+    this.query = new Query(language, [...types].map((type) => `(${type}) @${type}`).join("\n"));
   }
 
-  /** The whole file at once: the checker's path, and the reference the incremental path must equal. */
+  /** The whole file at once: the checker's path (the same path as the editor's, with nothing to reuse). */
   analyze(tree: Tree, text: string, selection: RuleSelection = {}): Analysis {
-    const index = this.capture(tree.rootNode);
-    const file = new FileContext(tree.rootNode, importBindings(importStatements(index)));
-    const summaries = this.ruleSummaries(tree, text, file, index, selection);
-    const findings = this.runRules(tree, text, file, index, selection, (code) => [summaries.get(code) ?? ""]);
-    return { findings: this.fileWide(tree, findings).sort(compareFindings), file };
+    return this.analyzeIncremental(tree, text, selection, new AnalysisCache());
   }
 
   /**
-   * The same result as `analyze`, reusing the findings of top-level chunks whose text did not
-   * change since the last call with this cache, as long as nothing they may depend on changed
-   * either: the imports, what other chunks bind and declare (`chunkSummary`), and what rules
-   * read across chunks (`Rule.summarize`). A keystroke inside one function re-analyses that
-   * function alone.
+   * The same result as `analyze`, reusing what `cache` holds from the last analysis of this
+   * document: a keystroke inside one method re-analyses that method alone.
    */
-  analyzeIncremental(tree: Tree, text: string, selection: RuleSelection, cache: ChunkCache): Analysis {
+  analyzeIncremental(tree: Tree, text: string, selection: RuleSelection, cache: AnalysisCache): Analysis {
+    const rules = this.rules.filter((rule) => isSelected(rule.code, selection));
+    const selectionKey = `${rules.map((rule) => rule.code).join(",")}|${selection.locale ?? ""}`;
+    if (cache.selectionKey !== selectionKey) cache.reset(selectionKey);
     const root = tree.rootNode;
-    const chunks = topLevelChunks(root, text.split("\n"));
-    const selectionKey = `${this.rules.map((rule) => (isSelected(rule.code, selection) ? rule.code : "")).join(",")}|${selection.locale ?? ""}`;
-    // One record per chunk, copied so that two chunks with the same text never share captures.
-    const records: ChunkRecord[] = chunks.map((chunk) => ({ ...(cache.records.get(chunk.text) ?? { text: chunk.text }) }));
-    let buckets: Map<string, Node[]>[] | undefined;
-    let manyPending = records.filter((record) => record.imports === undefined).length > chunks.length / 4;
-    // Many chunks to (re)analyse, as on a first open: one query over the file beats one per chunk.
-    const indexOf = (i: number): Map<string, Node[]> => {
-      if (records[i].index) return records[i].index;
-      if (manyPending) buckets ??= bucketByChunk(this.capture(root), chunks);
-      return (records[i].index = buckets ? buckets[i] : this.capture(root, chunks[i]));
+    const lineStarts = lineOffsets(text);
+    const units = fileUnits(root, text, lineStarts);
+    const records = cache.claim(units);
+    const model = new SemanticModel(tree, text, lineStarts, units, records, cache.queries);
+
+    // Which (unit, rule) pairs must run again: nothing kept, or something they read has changed.
+    const pending = units.map((unit, i) =>
+      rules.filter((rule) => {
+        const result = records[i].results.get(rule.code);
+        if (!result || result.reads.volatile) return true;
+        for (const [key, fingerprint] of result.reads.reads) if (model.fingerprint(key, unit) !== fingerprint) return true;
+        return false;
+      }),
+    );
+    const pendingUnits = pending.filter((list) => list.length > 0).length;
+    // Many units to analyse, as on a first open: one query over the file beats one per unit.
+    const buckets = pendingUnits > units.length / 4 ? this.bucketByUnit(root, model, units) : undefined;
+
+    const suppressionRows = new Map<number, ReturnType<typeof rowSuppression>>();
+    const suppressionAt = (row: number) => {
+      let suppression = suppressionRows.get(row);
+      if (suppression === undefined) suppressionRows.set(row, (suppression = rowSuppression(tree, row, model.lineText(row))));
+      return suppression;
     };
-    for (const [i, record] of records.entries()) {
-      record.imports ??= importBindings(importStatements(indexOf(i)));
-      record.summary ??= chunkSummary(chunks[i]);
-      record.moduleBindings ??= moduleBindingEvents(chunks[i].nodes);
-    }
-    // The module's bindings from the chunks' (mostly reused) parts, instead of a walk of the file.
-    seedModuleBindings(root, records.map((record, i) => ({ events: record.moduleBindings as ModuleBindingEvents, statements: chunks[i].nodes })));
-    const file = new FileContext(root, records.flatMap((record) => record.imports ?? []));
-    const environment = [selectionKey, ...records.map((record) => `${JSON.stringify(record.imports)}\u0000${record.summary}`)].join("\u0001");
-    if (environment !== cache.environment) {
-      // Imports or module-level facts changed: nothing computed before can be trusted.
-      for (const record of records) record.ruleSummaries = record.findings = undefined;
-      cache.environment = environment;
-      manyPending = true;
-    }
-    for (const [i, record] of records.entries()) record.ruleSummaries ??= this.ruleSummaries(tree, text, file, indexOf(i), selection);
-    const ruleKey = records.map((record) => [...(record.ruleSummaries ?? [])].join("\u0002")).join("\u0001");
-    // Computed once per rule and analysis: every chunk's check may ask.
-    const summaryLists = new Map<string, readonly string[]>();
-    const summariesOf = (code: string) => {
-      let list = summaryLists.get(code);
-      if (!list) summaryLists.set(code, (list = records.map((record) => record.ruleSummaries?.get(code) ?? "")));
-      return list;
-    };
-    if (records.filter((record) => record.ruleKey !== ruleKey).length > chunks.length / 4) manyPending = true;
-    const findings: Finding[] = [];
-    for (const [i, record] of records.entries()) {
-      if (record.findings === undefined || record.ruleKey !== ruleKey || record.reachesOut) {
-        const chunkFindings = this.runRules(tree, text, file, indexOf(i), selection, summariesOf);
-        record.findings = chunkFindings.map((finding) => shiftFinding(finding, -chunks[i].startRow));
-        record.ruleKey = ruleKey;
-        // A fix that edits elsewhere (an import at the top, a guard around several statements)
-        // does not move with this chunk: such findings are made afresh every time.
-        record.reachesOut = chunkFindings.some((finding) => !insideChunk(finding, chunks[i]));
+    const equivalents = new Map(rules.map((rule) => [rule.code, [rule.code, ...(rule.equivalents ?? [])]]));
+
+    for (const [i, unit] of units.entries()) {
+      if (pending[i].length === 0) continue;
+      const index = buckets ? buckets[i] : this.capture(root, unit, model);
+      const nodesOfType = errorFreeNodes(index);
+      const memo = new Map<string, unknown>();
+      for (const rule of pending[i]) {
+        const reads = new ReadLog();
+        let findings: Finding[] = [];
+        try {
+          const ctx = new RuleContext(model, unit, nodesOfType, rule, memo, selection.locale);
+          findings = model.reading(unit, reads, () => rule.check(ctx));
+        } catch (error) {
+          this.reportFailure(rule, error);
+        }
+        const kept: Finding[] = [];
+        for (const finding of findings) {
+          // A finding or fix outside the unit's rows does not move with it: made afresh each time.
+          if (!insideUnit(finding, unit)) reads.volatile = true;
+          const suppression = model.reading(undefined, undefined, () => suppressionAt(finding.range.start.row));
+          const codes = equivalents.get(rule.code) ?? [rule.code];
+          if (suppression === "all" || (suppression && codes.some((code) => suppression.has(code)))) continue;
+          kept.push(shiftFinding(finding, -unit.startRow));
+        }
+        records[i].results.set(rule.code, { findings: kept, reads });
       }
-      for (const finding of record.findings) findings.push(shiftFinding(finding, chunks[i].startRow));
-      // Nodes belong to this tree, which the next edit replaces: never keep them.
-      record.index = undefined;
     }
-    cache.records = new Map(records.map((record) => [record.text, record]));
-    return { findings: this.fileWide(tree, findings).sort(compareFindings), file };
+
+    const findings: Finding[] = [];
+    for (const [i, unit] of units.entries()) {
+      for (const rule of rules) for (const finding of records[i].results.get(rule.code)?.findings ?? []) findings.push(shiftFinding(finding, unit.startRow));
+    }
+    cache.keep(units, records);
+    return { findings: this.fileWide(tree, findings).sort(compareFindings), model };
   }
 
   dispose(): void {
@@ -138,60 +135,42 @@ export class Analyzer {
     return findings.filter((finding) => !isFileSuppressed(suppression, equivalents.get(finding.code) ?? [finding.code]));
   }
 
-  private capture(root: Node, chunk?: Chunk): Map<string, Node[]> {
+  /** One unit's captures: its rows, less its methods' for a class. */
+  private capture(root: Node, unit: Unit, model: SemanticModel): Map<string, Node[]> {
     const index = new Map<string, Node[]>();
-    const range = chunk ? { startPosition: { row: chunk.startRow, column: 0 }, endPosition: { row: chunk.endRow, column: 0 } } : undefined;
-    for (const { name, node } of this.query.captures(root, range)) {
-      // The range also yields nodes that merely touch it; keep those that start inside.
-      if (chunk && (node.startPosition.row < chunk.startRow || node.startPosition.row >= chunk.endRow)) continue;
-      let bucket = index.get(name);
-      if (!bucket) index.set(name, (bucket = []));
-      bucket.push(node);
+    const gaps: [number, number][] = [];
+    let row = unit.startRow;
+    for (const method of unit.methods ?? []) {
+      if (method.startRow > row) gaps.push([row, method.startRow]);
+      row = method.endRow;
+    }
+    if (unit.endRow > row) gaps.push([row, unit.endRow]);
+    for (const [startRow, endRow] of gaps) {
+      const range = { startPosition: { row: startRow, column: 0 }, endPosition: { row: endRow, column: 0 } };
+      for (const { name, node } of this.query.captures(root, range)) {
+        // The range also yields nodes that merely touch it; keep those that start inside.
+        const start = node.startPosition.row;
+        if (start < startRow || start >= endRow || (unit.methods && model.unitOf(node) !== unit)) continue;
+        let bucket = index.get(name);
+        if (!bucket) index.set(name, (bucket = []));
+        bucket.push(node);
+      }
     }
     return index;
   }
 
-  private runRules(
-    tree: Tree,
-    text: string,
-    file: FileContext,
-    index: ReadonlyMap<string, Node[]>,
-    selection: RuleSelection,
-    summariesOf: (code: string) => readonly string[],
-  ): Finding[] {
-    const suppressions = suppressionsByRow(index.get("noqa_comment") ?? []);
-    const ruleNodes = errorFreeNodes(index);
-    const memo = new Map<string, unknown>();
-    const findings: Finding[] = [];
-    for (const rule of this.rules) {
-      if (!isSelected(rule.code, selection)) continue;
-      const codes = [rule.code, ...(rule.equivalents ?? [])];
-      try {
-        const ctx = new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale, () => summariesOf(rule.code));
-        for (const finding of rule.check(ctx)) {
-          if (!isSuppressed(suppressions, finding.range.start.row, codes)) findings.push(finding);
-        }
-      } catch (error) {
-        this.reportFailure(rule, error);
-      }
+  /** One whole-file capture, split among the units. */
+  private bucketByUnit(root: Node, model: SemanticModel, units: readonly Unit[]): Map<string, Node[]>[] {
+    const buckets = units.map(() => new Map<string, Node[]>());
+    for (const { name, node } of this.query.captures(root)) {
+      const unit = model.unitOf(node);
+      if (!unit) continue;
+      const bucket = buckets[unit.index];
+      let list = bucket.get(name);
+      if (!list) bucket.set(name, (list = []));
+      list.push(node);
     }
-    return findings;
-  }
-
-  /** What the selected rules find in this part of the file on behalf of the others, by rule code. */
-  private ruleSummaries(tree: Tree, text: string, file: FileContext, index: ReadonlyMap<string, Node[]>, selection: RuleSelection): Map<string, string> {
-    const ruleNodes = errorFreeNodes(index);
-    const memo = new Map<string, unknown>();
-    const summaries = new Map<string, string>();
-    for (const rule of this.rules) {
-      if (!rule.summarize || !isSelected(rule.code, selection)) continue;
-      try {
-        summaries.set(rule.code, rule.summarize(new RuleContext(tree, text, file, ruleNodes, rule, memo, selection.locale)));
-      } catch (error) {
-        this.reportFailure(rule, error);
-      }
-    }
-    return summaries;
+    return buckets;
   }
 
   private reportFailure(rule: Rule, error: unknown): void {
@@ -202,56 +181,75 @@ export class Analyzer {
   }
 }
 
-/** What one document keeps between incremental analyses; owned by the caller, one per document. */
-export class ChunkCache {
-  environment: string | undefined;
-  records = new Map<string, ChunkRecord>();
+/** What one rule found in one unit (rows relative to the unit's first row), and what it read to find it. */
+interface RuleResult {
+  findings: Finding[];
+  reads: ReadLog;
 }
 
-interface ChunkRecord {
-  text: string;
-  imports?: ImportBinding[];
-  summary?: string;
-  /** What the chunk's statements bind at module level. */
-  moduleBindings?: ModuleBindingEvents;
-  ruleSummaries?: Map<string, string>;
-  /** Findings with rows relative to the chunk's first row, and the rule key they were made under. */
-  findings?: Finding[];
-  ruleKey?: string;
-  /** Some finding's range or fix lies outside the chunk, so the findings cannot be reused. */
-  reachesOut?: boolean;
-  /** This analysis's captures in the chunk; dropped before returning. */
-  index?: Map<string, Node[]>;
+/** What a unit keeps between analyses, under its key. */
+interface UnitRecord extends UnitStore {
+  results: Map<string, RuleResult>;
 }
 
-function importStatements(index: ReadonlyMap<string, Node[]>): Node[] {
-  return [...(index.get("import_statement") ?? []), ...(index.get("import_from_statement") ?? [])].sort((a, b) => a.startIndex - b.startIndex);
-}
+/** What one document keeps between analyses; owned by the caller, one per document. */
+export class AnalysisCache {
+  selectionKey: string | undefined;
+  private records = new Map<string, UnitRecord[]>();
+  /** Skeleton text -> a short id, so a method's key need not repeat its class's skeleton. */
+  private classIds = new Map<string, number>();
+  private nextClassId = 0;
+  readonly queries = new Map<string, QueryRecord>();
 
-/** Splits one whole-file capture into the chunks' captures (chunks are sorted and cover every row). */
-function bucketByChunk(index: ReadonlyMap<string, Node[]>, chunks: readonly Chunk[]): Map<string, Node[]>[] {
-  const buckets = chunks.map(() => new Map<string, Node[]>());
-  for (const [name, nodes] of index) {
-    for (const node of nodes) {
-      const row = node.startPosition.row;
-      let low = 0;
-      let high = chunks.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if (chunks[middle].startRow <= row) low = middle;
-        else high = middle - 1;
-      }
-      const bucket = buckets[low];
-      let list = bucket.get(name);
-      if (!list) bucket.set(name, (list = []));
-      list.push(node);
-    }
+  reset(selectionKey: string): void {
+    this.selectionKey = selectionKey;
+    this.records.clear();
+    this.classIds.clear();
+    this.queries.clear();
   }
-  return buckets;
+
+  private key(unit: Unit, classIds: Map<string, number>): string {
+    if (unit.kind === "statements") return `S${unit.text}`;
+    if (unit.kind === "class") return `C${unit.text}`;
+    const skeleton = unit.owner?.text ?? "";
+    let id = classIds.get(skeleton);
+    if (id === undefined) classIds.set(skeleton, (id = this.nextClassId++));
+    return `M${id}\u0000${unit.text}`;
+  }
+
+  /** The record of each unit: the one kept under its key, or a new one (two units of one text get one each). */
+  claim(units: readonly Unit[]): UnitRecord[] {
+    return units.map((unit) => {
+      const kept = this.records.get(this.key(unit, this.classIds))?.shift();
+      return kept ?? { facts: new Map(), results: new Map() };
+    });
+  }
+
+  /** Keeps this analysis's records (and only those) for the next one. */
+  keep(units: readonly Unit[], records: readonly UnitRecord[]): void {
+    const classIds = new Map<string, number>();
+    for (const unit of units) {
+      if (unit.kind === "class") {
+        const id = this.classIds.get(unit.text);
+        if (id !== undefined) classIds.set(unit.text, id);
+      }
+    }
+    const next = new Map<string, UnitRecord[]>();
+    for (const [i, unit] of units.entries()) {
+      const key = this.key(unit, classIds);
+      let list = next.get(key);
+      if (!list) next.set(key, (list = []));
+      list.push(records[i]);
+    }
+    this.records = next;
+    this.classIds = classIds;
+    // Queries nobody reads any more go; a bound keeps a document that churns from growing without end.
+    if (this.queries.size > 20_000) this.queries.clear();
+  }
 }
 
-function insideChunk(finding: Finding, chunk: Chunk): boolean {
-  const inside = (range: PointRange) => range.start.row >= chunk.startRow && range.end.row < chunk.endRow;
+function insideUnit(finding: Finding, unit: Unit): boolean {
+  const inside = (range: PointRange) => ownsRow(unit, range.start.row) && (range.end.row === range.start.row || ownsRow(unit, range.end.row));
   return inside(finding.range) && (finding.fix?.edits ?? []).every((edit) => inside(edit.range));
 }
 
@@ -266,7 +264,6 @@ function shiftFinding(finding: Finding, rows: number): Finding {
   return shifted;
 }
 
-
 /**
  * Rules see only nodes without syntax errors inside: a half-typed statement is not yet a pitfall.
  * Filtered once per type and shared by every rule that asks.
@@ -275,8 +272,7 @@ function errorFreeNodes(index: ReadonlyMap<string, Node[]>): (type: string) => r
   const cache = new Map<string, readonly Node[]>();
   return (type) => {
     let nodes = cache.get(type);
-    // Top-level statements come as they are: a rule summarising the file must see all of it.
-    if (!nodes) cache.set(type, (nodes = type === TOP_LEVEL_STATEMENT ? (index.get(type) ?? []) : (index.get(type) ?? []).filter((node) => !node.hasError)));
+    if (!nodes) cache.set(type, (nodes = (index.get(type) ?? []).filter((node) => !node.hasError)));
     return nodes;
   };
 }

@@ -1,6 +1,6 @@
 import type { Node, Point, Tree } from "web-tree-sitter";
-import type { FileContext } from "./file-context";
-import { instanceType } from "./instance-types";
+import type { SemanticModel } from "./model/semantic-model";
+import { instanceType } from "./support/instance-types";
 
 export interface HoverTarget {
   /** Candidate triggers, most specific first: `aiohttp.ClientSession`, `keyword:async with`. */
@@ -16,7 +16,7 @@ export interface HoverTarget {
  * definition (`def:__enter__`), a special attribute (`attr:__mro__`) or a piece of syntax
  * (`syntax:decorator`). A tree walk and no analysis: hovers stay cheap.
  */
-export function hoverTarget(tree: Tree, file: FileContext, point: Point): HoverTarget | undefined {
+export function hoverTarget(tree: Tree, file: SemanticModel, point: Point): HoverTarget | undefined {
   const node = tree.rootNode.descendantForPosition(point);
   if (!node || node.type === "comment" || node.type === "string_content") return undefined;
   if (!node.isNamed) return tokenTarget(node);
@@ -36,7 +36,7 @@ export function hoverTarget(tree: Tree, file: FileContext, point: Point): HoverT
 }
 
 /** `ClientSession` in `aiohttp.ClientSession` means the whole chain; `x.popleft` needs x's class. */
-function attributeTarget(file: FileContext, attribute: Node, name: Node): HoverTarget | undefined {
+function attributeTarget(file: SemanticModel, attribute: Node, name: Node): HoverTarget | undefined {
   const qualified = file.qualifiedName(attribute);
   if (qualified) return { triggers: [qualified], node: attribute };
   const object = attribute.childForFieldName("object");

@@ -1,30 +1,32 @@
-import type { Node, Tree } from "web-tree-sitter";
-import type { Rule } from "../rules/rule";
-import type { FileContext } from "./file-context";
-import type { Finding, Fix } from "./finding";
+import type { Node } from "web-tree-sitter";
+import type { Finding, Fix, Severity } from "./finding";
 import type { PointRange } from "../parse/positions";
-import { fillTemplate, type Locale } from "../i18n/locale";
+import type { SemanticModel } from "./model/semantic-model";
+import type { Unit } from "./engine/units";
+import { fillTemplate, type Locale, type LocalizedText } from "../i18n/locale";
 
-/** The capture name of module-level statements in the shared query (no node type has this name). */
-export const TOP_LEVEL_STATEMENT = "top_level_statement";
+/** What the context needs to know of the rule it serves (the rule's own type lives in `rules/`). */
+export interface RuleIdentity {
+  code: string;
+  name: string;
+  knowledge: string;
+  severity: Severity;
+  messages: Readonly<Record<string, LocalizedText>>;
+}
 
-/** What a rule sees: the tree, the file's facts, the shared node index, and a way to report. */
+/**
+ * What a rule sees while it checks one unit: that unit's nodes (by type, from the engine's one
+ * shared query), the semantic model for everything else, and a way to report.
+ */
 export class RuleContext {
   constructor(
-    readonly tree: Tree,
-    readonly text: string,
-    readonly file: FileContext,
+    readonly model: SemanticModel,
+    readonly unit: Unit,
     private readonly nodesOfType: (type: string) => readonly Node[],
-    private readonly rule: Rule,
+    private readonly rule: RuleIdentity,
     private readonly memo: Map<string, unknown>,
     readonly locale: Locale = "en",
-    private readonly ruleSummaries: () => readonly string[] = () => [],
   ) {}
-
-  /** This rule's `summarize` results for every part of the file (see `Rule.summarize`). */
-  summaries(): readonly string[] {
-    return this.ruleSummaries();
-  }
 
   /** The rule's message `key` in the analysis language, placeholders filled. */
   t(key: string, args: Readonly<Record<string, string>> = {}): string {
@@ -34,26 +36,27 @@ export class RuleContext {
   }
 
   /**
-   * A value computed once per analysis and shared by every rule that asks under the same key,
-   * so two rules that need the same derived facts (say, comparison links) pay for them once.
+   * A value computed once per unit and analysis and shared by every rule that asks under the
+   * same key, so two rules that need the same derived facts (say, comparison links) pay once.
    */
   shared<T>(key: string, compute: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;
   }
 
-  /** Every error-free node of this type, in document order (the type must be in `rule.nodeTypes`). */
+  /** Every error-free node of this type in the unit, in document order (the type must be in `rule.nodeTypes`). */
   nodes(type: string): readonly Node[] {
     return this.nodesOfType(type);
   }
 
-  /**
-   * The module-level statements of the part of the file being analysed (all of them in a
-   * whole-file analysis, one chunk's in an incremental one), errors and all. What `summarize`
-   * walks when a rule must know about code in other functions' bodies.
-   */
-  topLevelStatements(): readonly Node[] {
-    return this.nodesOfType(TOP_LEVEL_STATEMENT);
+  /** The file's newline, for fixes that write lines. */
+  get newline(): string {
+    return this.model.newline;
+  }
+
+  /** The text of one row up to its "\n" (see `SemanticModel.lineText`; a row outside the unit makes the result volatile). */
+  line(row: number): string {
+    return this.model.lineText(row);
   }
 
   finding(at: Node | PointRange, message: string, fix?: Fix): Finding {

@@ -29,6 +29,21 @@ export function suppressionsByRow(comments: readonly Node[]): Map<number, LineSu
   return byRow;
 }
 
+/**
+ * What a `# noqa` comment on this row silences, if the row has one: a real comment, found through
+ * the tree, so "# noqa" inside a string does nothing. Undefined when the row has none.
+ */
+export function rowSuppression(tree: Tree, row: number, line: string): LineSuppression | undefined {
+  if (!/noqa/i.test(line)) return undefined;
+  for (let column = line.indexOf("#"); column !== -1; column = line.indexOf("#", column + 1)) {
+    const node = tree.rootNode.descendantForPosition({ row, column });
+    if (node?.type === "comment" && node.startPosition.row === row && node.startPosition.column === column) {
+      return suppressionsByRow([node]).get(row);
+    }
+  }
+  return undefined;
+}
+
 /** Whether `# noqa` on this row silences a finding with any of these codes (its own and equivalents). */
 export function isSuppressed(byRow: ReadonlyMap<number, LineSuppression>, row: number, codes: readonly string[]): boolean {
   const rule = byRow.get(row);

@@ -30,7 +30,7 @@ export function hoverAt(
     shownEntries.add(finding.knowledge);
     range ??= finding.range;
   }
-  const target = hoverTarget(tree, analysis.file, point);
+  const target = hoverTarget(tree, analysis.model, point);
   if (target) {
     for (const trigger of target.triggers) {
       const entry = knowledge.forTrigger(trigger, locale);

@@ -1,6 +1,6 @@
 import type { Parser, Tree } from "web-tree-sitter";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
-import { ChunkCache, type Analysis, type Analyzer } from "../analysis/analyzer";
+import { AnalysisCache, type Analysis, type Analyzer } from "../analysis/analyzer";
 import { DocumentTree } from "../parse/document-tree";
 import type { Locale } from "../i18n/locale";
 import { utf8LengthOver } from "./size-limit";
@@ -27,7 +27,7 @@ export class DocumentState {
   private readonly tree: DocumentTree;
   private cached: { version: number; locale: Locale; analysis: Analysis | undefined } | undefined;
   /** Findings of unchanged top-level chunks, reused across versions. */
-  private chunks = new ChunkCache();
+  private chunks = new AnalysisCache();
   private size: { version: number; limit: number; over: boolean } | undefined;
 
   constructor(
@@ -74,7 +74,7 @@ export class DocumentState {
    */
   hibernate(): void {
     this.release();
-    this.chunks = new ChunkCache();
+    this.chunks = new AnalysisCache();
   }
 
   /** Whether the document holds a tree now (it is not hibernating, nor over the size limit). */
@@ -111,7 +111,7 @@ export class DocumentState {
       }
     } catch (error) {
       // The chunk cache may be half updated: start it afresh.
-      this.chunks = new ChunkCache();
+      this.chunks = new AnalysisCache();
       onFailure(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     this.cached = { version: this.tree.version, locale, analysis };

@@ -1,6 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
-import { allComparisonLinks, linkRange, replaceOperator, unparenthesize } from "./comparisons";
+import { allComparisonLinks, linkRange, replaceOperator } from "../analysis/support/comparisons";
+import { unparenthesize } from "../analysis/support/syntax";
 
 /** Expressions that build a new object (or a cached one only by accident of the implementation). */
 const LITERAL_TYPES = new Set([

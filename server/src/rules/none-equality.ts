@@ -1,5 +1,6 @@
 import type { Rule } from "./rule";
-import { allComparisonLinks, linkRange, replaceOperator, unparenthesize } from "./comparisons";
+import { allComparisonLinks, linkRange, replaceOperator } from "../analysis/support/comparisons";
+import { unparenthesize } from "../analysis/support/syntax";
 
 export const noneEqualityRule: Rule = {
   code: "PYM002",

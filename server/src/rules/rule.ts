@@ -23,14 +23,10 @@ export interface Rule {
    * `{placeholder}`s; the rule picks one with `ctx.t(key, args)`. Code in backticks stays as is.
    */
   messages: Readonly<Record<string, LocalizedText>>;
-  check(ctx: RuleContext): Finding[];
   /**
-   * For rules that need facts from the whole file beyond what the engine tracks (imports, names
-   * bound at module level, def and class headers): the facts found in `ctx.nodes(...)`, as a
-   * string (say, the names used as decorators, or which functions are pure computation). `check`
-   * reads every part of the file's through `ctx.summaries()`: one string per top-level chunk in
-   * the server's incremental analysis, one for the whole file in the checker. When any chunk's
-   * summary changes, every chunk is analysed again.
+   * Reports the rule's findings in one unit (`ctx.unit`): a run of top-level statements, a class's
+   * own statements, or one method. Everything outside the unit comes through `ctx.model`, which
+   * notes what was read, so the engine knows when the findings can be reused.
    */
-  summarize?(ctx: RuleContext): string;
+  check(ctx: RuleContext): Finding[];
 }

@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
-import type { Fix } from "../analysis/finding";
-import type { RuleContext } from "../analysis/rule-context";
+import type { Fix } from "../finding";
+import type { RuleContext } from "../rule-context";
 
 /** One `left op right` link of a comparison chain (`a < b is c` has two). */
 export interface ComparisonLink {
@@ -25,17 +25,6 @@ export function comparisonLinks(comparison: Node): ComparisonLink[] {
   return links;
 }
 
-/** Strips redundant parentheses: `((1))` is the literal 1. */
-export function unparenthesize(node: Node): Node {
-  let current = node;
-  while (current.type === "parenthesized_expression" && current.namedChildCount === 1) {
-    const inner = current.namedChild(0);
-    if (!inner) break;
-    current = inner;
-  }
-  return current;
-}
-
 export function linkRange(link: ComparisonLink) {
   return { start: link.left.startPosition, end: link.right.endPosition };
 }
@@ -52,23 +41,4 @@ export function replaceOperator(link: ComparisonLink, replacement: string, safe:
     edits: [{ range: { start: link.operator.startPosition, end: link.operator.endPosition }, newText: replacement }],
     safe,
   };
-}
-
-/**
- * What an expression certainly builds, by table: a display or comprehension by node type, or a
- * call of a known constructor by qualified name (`builtins.list`, `collections.deque`).
- */
-export function builtKind(
-  ctx: RuleContext,
-  expression: Node,
-  displays: Readonly<Record<string, string>>,
-  constructors: Readonly<Record<string, string>>,
-): string | undefined {
-  const node = unparenthesize(expression);
-  const display = displays[node.type];
-  if (display) return display;
-  if (node.type !== "call") return undefined;
-  const callee = node.childForFieldName("function");
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
-  return qualified ? constructors[qualified] : undefined;
 }

@@ -1,0 +1,182 @@
+import type { Node } from "web-tree-sitter";
+
+/**
+ * The units of reuse: a run of top-level statements, or, for a top-level class, the class's own
+ * statements and each of its methods apart. Units never share a row, so a finding, its `# noqa`
+ * comment and its fix edits stay inside one unit, and an unchanged unit's findings only move by
+ * whole rows.
+ */
+export type UnitKind = "statements" | "class" | "method";
+
+export interface Unit {
+  kind: UnitKind;
+  /** The rows the unit owns: [startRow, endRow). A class unit owns its rows minus its methods'. */
+  startRow: number;
+  endRow: number;
+  /**
+   * What the unit's findings and facts are reused under (with its kind). A statements unit's is
+   * its rows' text. A class's is its skeleton: its rows with each method's body left out, which
+   * fixes its header, its class-level statements and every method's signature. A method's is its
+   * own rows, reused only within a class of the same skeleton (the engine keys it by both): what a
+   * method's code sees of its class never changes without one of the two changing.
+   */
+  text: string;
+  /** The top-level statements (statements), the class statement (class), or the method (method). */
+  nodes: Node[];
+  /** For a class: its methods' units. For a method: its class's unit. */
+  methods?: Unit[];
+  owner?: Unit;
+  /** For a class unit: the byte ranges its methods own. */
+  holes?: { start: number; end: number }[];
+  /** The unit's index in the file's list of units (the fold order). */
+  index: number;
+}
+
+export function fileUnits(root: Node, source: string, lineStarts: readonly number[]): Unit[] {
+  // Rows [from, to) of the text, without the newline that ends the last one.
+  const rows = (from: number, to: number): string =>
+    source.slice(lineStarts[from] ?? source.length, to < lineStarts.length ? lineStarts[to] - 1 : source.length);
+  const runs = statementRuns(root, lineStarts.length);
+  const units: Unit[] = [];
+  for (const run of runs) {
+    const text = rows(run.startRow, run.endRow);
+    const classNode = run.nodes.length === 1 ? classOf(run.nodes[0]) : undefined;
+    const methods = classNode ? splitMethods(classNode, run) : [];
+    if (!classNode || methods.length === 0) {
+      units.push({ kind: "statements", startRow: run.startRow, endRow: run.endRow, text, nodes: run.nodes, index: units.length });
+      continue;
+    }
+    // The skeleton: the class's rows with each method's body replaced by nothing.
+    const parts: string[] = [];
+    let row = run.startRow;
+    for (const method of methods) {
+      parts.push(rows(row, method.startRow));
+      parts.push(headerText(method.node));
+      row = method.endRow;
+    }
+    parts.push(rows(row, run.endRow));
+    const skeleton = parts.join("\n\u0001");
+    const classUnit: Unit = {
+      kind: "class",
+      startRow: run.startRow,
+      endRow: run.endRow,
+      text: skeleton,
+      nodes: run.nodes,
+      methods: [],
+      holes: methods.map((method) => ({ start: method.node.startIndex, end: method.node.endIndex })),
+      index: units.length,
+    };
+    units.push(classUnit);
+    for (const method of methods) {
+      const unit: Unit = {
+        kind: "method",
+        startRow: method.startRow,
+        endRow: method.endRow,
+        text: rows(method.startRow, method.endRow),
+        nodes: [method.node],
+        owner: classUnit,
+        index: units.length,
+      };
+      classUnit.methods?.push(unit);
+      units.push(unit);
+    }
+  }
+  return units;
+}
+
+/** Where each row starts in the text. */
+export function lineOffsets(source: string): number[] {
+  const starts = [0];
+  for (let at = source.indexOf("\n"); at !== -1; at = source.indexOf("\n", at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+interface Run {
+  startRow: number;
+  endRow: number;
+  nodes: Node[];
+}
+
+/** Top-level statements grouped so that no two groups share a row; the rows between go to the group before. */
+function statementRuns(root: Node, lineCount: number): Run[] {
+  const runs: Run[] = [];
+  let lastEndRow = -1;
+  for (const node of root.children) {
+    if (!node) continue;
+    const start = node.startPosition.row;
+    const current = runs[runs.length - 1];
+    if (current && start <= lastEndRow) current.nodes.push(node);
+    else runs.push({ startRow: start, endRow: start, nodes: [node] });
+    lastEndRow = Math.max(lastEndRow, node.endPosition.row);
+  }
+  if (runs.length === 0) return [{ startRow: 0, endRow: lineCount, nodes: [] }];
+  runs[0].startRow = 0;
+  for (let i = 0; i < runs.length; i++) runs[i].endRow = i + 1 < runs.length ? runs[i + 1].startRow : lineCount;
+  return runs;
+}
+
+/** The class a top-level statement defines, when it is one (possibly decorated) without syntax errors. */
+function classOf(node: Node): Node | undefined {
+  const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
+  return definition?.type === "class_definition" && !node.hasError ? definition : undefined;
+}
+
+interface MethodSpan {
+  node: Node;
+  startRow: number;
+  endRow: number;
+}
+
+/**
+ * The methods that can stand as units of their own: those alone on their rows. The rows after a
+ * method up to the next class-level statement (blank lines, comments) stay the class's.
+ */
+function splitMethods(classNode: Node, run: Run): MethodSpan[] {
+  const body = classNode.childForFieldName("body");
+  if (!body) return [];
+  const members = body.namedChildren.filter((member): member is Node => member !== null);
+  const spans: MethodSpan[] = [];
+  const headerRow = classNode.startPosition.row;
+  for (const [i, member] of members.entries()) {
+    const definition = member.type === "decorated_definition" ? member.childForFieldName("definition") : member;
+    if (definition?.type !== "function_definition") continue;
+    const startRow = member.startPosition.row;
+    const endRow = member.endPosition.row + 1;
+    const before = members[i - 1];
+    const after = members[i + 1];
+    if (startRow <= headerRow) continue;
+    if (before && before.endPosition.row >= startRow) continue;
+    if (after && after.startPosition.row < endRow) continue;
+    if (endRow > run.endRow) continue;
+    spans.push({ node: member, startRow, endRow });
+  }
+  return spans;
+}
+
+/** A definition up to its body: decorators and `def name(params) -> T:`. */
+function headerText(node: Node): string {
+  const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
+  const body = definition?.childForFieldName("body");
+  return body ? node.text.slice(0, body.startIndex - node.startIndex) : node.text;
+}
+
+/** The unit that owns a row (units are sorted; a class unit gives way to the method on that row). */
+export function unitAtRow(units: readonly Unit[], row: number): Unit | undefined {
+  let low = 0;
+  let high = units.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (units[middle].startRow <= row) low = middle;
+    else high = middle - 1;
+  }
+  let unit = units[low];
+  if (!unit) return undefined;
+  if (unit.kind === "method" && row >= unit.endRow && unit.owner) unit = unit.owner;
+  return unit;
+}
+
+/** True when the row belongs to this unit (a class unit does not own its methods' rows). */
+export function ownsRow(unit: Unit, row: number): boolean {
+  if (row < unit.startRow || row >= unit.endRow) return false;
+  return !(unit.methods ?? []).some((method) => row >= method.startRow && row < method.endRow);
+}

@@ -1,0 +1,661 @@
+import type { Node, Tree } from "web-tree-sitter";
+import { BUILTIN_NAMES } from "../builtin-names";
+import { ownsRow, unitAtRow, type Unit } from "../engine/units";
+import { defineFact, factNamed, type UnitFact } from "./facts";
+import { ReadLog } from "./reads";
+import { ModuleScope, Scope, type Binding, type BindingKind } from "./scope";
+import { buildScopes, parameterIdentifier } from "./scope-builder";
+import { classMembersOf, methodKindOf, type ClassMember, type MethodKind } from "./class-members";
+
+/** What a unit keeps between analyses that the model reads: its facts, by fact name. */
+export interface UnitStore {
+  facts: Map<string, unknown>;
+}
+
+/** A query: a computation over the model, named and given a string, whose value the engine can reuse. */
+export interface QueryDefinition<T> {
+  name: string;
+  compute(model: SemanticModel, argument: string): T;
+}
+
+const QUERIES = new Map<string, QueryDefinition<unknown>>();
+
+/** Defines a query; its name must be unique, since the engine finds it again by name to re-run it. */
+export function defineQuery<T>(name: string, compute: (model: SemanticModel, argument: string) => T): QueryDefinition<T> {
+  if (QUERIES.has(name)) throw new Error(`two queries are named ${name}`);
+  const definition = { name, compute };
+  QUERIES.set(name, definition as QueryDefinition<unknown>);
+  return definition;
+}
+
+/** A query's value kept across analyses, with what it read. */
+export interface QueryRecord {
+  value: unknown;
+  fingerprint: string;
+  reads: ReadLog;
+}
+
+/** How a name is bound where it is used, summed up: what most rules want to know. */
+export interface NameBinding {
+  name: string;
+  /** A name bound twice in different ways (a class, then an assignment) counts as an assignment. */
+  kind: "parameter" | "assignment" | "class" | "function" | "import";
+  scope: Scope;
+  /** Every binding of the name in that scope. */
+  bindings: readonly Binding[];
+  /** The `def` or `class` node, for a name bound once by one of those. */
+  readonly definition: Node | undefined;
+  /** For an import: what it means (`numpy` for `np`). */
+  qualified?: string;
+}
+
+/** Where a node sits: the function and class around it, and what kind of method that function is. */
+export interface Owner {
+  /** The innermost `def` around the node (lambdas do not count). */
+  function?: Node;
+  /** The innermost class around the node. */
+  class?: Node;
+  /** When `function` is defined directly in a class body: that class, and how the method is bound. */
+  method?: { class: Node; kind: MethodKind };
+}
+
+/** The module-level bindings of one name, folded from every unit's facts in file order. */
+interface FoldedName {
+  entries: { kind: BindingKind; qualified: string | null; unit: number }[];
+}
+
+type ModuleBind = [name: string, kind: BindingKind, qualified: string | null];
+
+const MODULE_BINDS = "model:module-binds";
+
+/**
+ * One semantic model per analysis, shared by every rule: the scopes of each unit (built when a rule
+ * first asks), the module's bindings folded from every unit's facts, qualified names through
+ * imports, owners and class members. Rules use it through `RuleContext.model`.
+ *
+ * Whenever an answer depends on another unit than the one being analysed, the model notes a read
+ * in the current `ReadLog` (see `reads.ts`), which is how the engine knows when a unit's findings
+ * can be reused: no rule writes a cache key of its own.
+ */
+export class SemanticModel {
+  readonly module: Scope;
+  private readonly scopes = new Map<number, Scope>();
+  private readonly built = new Set<number>();
+  private readonly folded = new Map<string, FoldedName>();
+  private readonly fingerprints = new Map<string, string>();
+  private readonly queriesDone = new Map<string, QueryRecord>();
+  private log: ReadLog | undefined;
+  private current: Unit | undefined;
+  private readonly logs: { log: ReadLog | undefined; unit: Unit | undefined }[] = [];
+
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    /** Where each row starts in `text`. */
+    private readonly lineStarts: readonly number[],
+    readonly units: readonly Unit[],
+    private readonly stores: readonly UnitStore[],
+    /** Queries' values from earlier analyses, reused while their reads still hold. */
+    private readonly queryCache: Map<string, QueryRecord>,
+  ) {
+    this.module = new ModuleScope(
+      tree.rootNode,
+      (name) => this.moduleBindings(name),
+      () => {
+        this.note("module-names");
+        return [...this.folded.keys()];
+      },
+    );
+    for (const [index, unit] of units.entries()) {
+      for (const [name, kind, qualified] of this.fact(unit, MODULE_BINDS_FACT)) {
+        let entry = this.folded.get(name);
+        if (!entry) this.folded.set(name, (entry = { entries: [] }));
+        entry.entries.push({ kind, qualified, unit: index });
+      }
+    }
+  }
+
+  // ---- The engine's side -------------------------------------------------------------------
+
+  /** Runs `body` with reads noted in `log` on behalf of `unit`. */
+  reading<T>(unit: Unit | undefined, log: ReadLog | undefined, body: () => T): T {
+    this.logs.push({ log: this.log, unit: this.current });
+    this.log = log;
+    this.current = unit;
+    try {
+      return body();
+    } finally {
+      const previous = this.logs.pop();
+      this.log = previous?.log;
+      this.current = previous?.unit;
+    }
+  }
+
+  /** The fingerprint a read key has in this analysis, as seen from `unit` (see `reads.ts`). */
+  fingerprint(key: string, unit: Unit): string {
+    const memoKey = key.startsWith("class-") ? `${key}\u0000${this.classUnit(unit)?.index ?? -1}` : key;
+    let value = this.fingerprints.get(memoKey);
+    if (value === undefined) {
+      value = this.reading(unit, undefined, () => this.evaluate(key, unit));
+      this.fingerprints.set(memoKey, value);
+    }
+    return value;
+  }
+
+  private evaluate(key: string, unit: Unit): string {
+    const colon = key.indexOf(":");
+    const kind = colon === -1 ? key : key.slice(0, colon);
+    const argument = colon === -1 ? "" : key.slice(colon + 1);
+    switch (kind) {
+      case "name":
+        return this.nameFingerprint(argument);
+      case "def":
+        return this.moduleDefinition(argument)?.text ?? "";
+      case "sites":
+        return JSON.stringify((this.folded.get(argument)?.entries ?? []).map((entry) => this.unitText(this.units[entry.unit])));
+      case "members":
+        return membersFingerprint(this.moduleDefinition(argument));
+      case "fold":
+        return JSON.stringify(this.units.map((each) => this.factByName(each, argument)));
+      case "class-fold": {
+        const owner = this.classUnit(unit);
+        return owner ? JSON.stringify([owner, ...(owner.methods ?? [])].map((each) => this.factByName(each, argument))) : "";
+      }
+      case "class-text":
+        return this.classUnit(unit)?.nodes[0]?.text ?? "";
+      case "newline":
+        return this.newlineNow();
+      case "module-names":
+        return [...this.folded.keys()].join(",");
+      case "imports":
+        return JSON.stringify([...this.moduleImports()]);
+      case "q": {
+        const record = this.runQuery(argument);
+        return record ? record.fingerprint : "";
+      }
+    }
+    return "\u0000unknown";
+  }
+
+  private factByName(unit: Unit, name: string): unknown {
+    const fact = factNamed(name);
+    return fact ? this.fact(unit, fact) : undefined;
+  }
+
+  // ---- Reads ------------------------------------------------------------------------------
+
+  private note(key: string): void {
+    if (!this.log || !this.current || this.log.reads.has(key)) return;
+    this.log.note(key, this.fingerprint(key, this.current));
+  }
+
+  /** Marks what is being computed as not reusable: it read something no key can name. */
+  volatile(): void {
+    if (this.log) this.log.volatile = true;
+  }
+
+  // ---- Units and facts ----------------------------------------------------------------------
+
+  unitOf(node: Node): Unit | undefined {
+    const unit = unitAtRow(this.units, node.startPosition.row);
+    if (unit?.kind === "class") {
+      // A node inside a method's bytes belongs to that method even on a shared row.
+      for (const method of unit.methods ?? []) {
+        const [first] = method.nodes;
+        if (first && node.startIndex >= first.startIndex && node.startIndex < first.endIndex) return method;
+      }
+    }
+    return unit;
+  }
+
+  private store(unit: Unit): UnitStore {
+    return this.stores[unit.index];
+  }
+
+  /** A unit's value of a fact: computed from its nodes once per unit text, then kept. */
+  fact<T>(unit: Unit, fact: UnitFact<T>): T {
+    const facts = this.store(unit).facts;
+    if (facts.has(fact.name)) return facts.get(fact.name) as T;
+    const value = fact.extract(unit.nodes, { kind: unit.kind, holes: unit.holes ?? [] });
+    facts.set(fact.name, value);
+    return value;
+  }
+
+  /** Every unit's value of a fact, in file order (a read of the whole file's facts of that kind). */
+  fileFact<T>(fact: UnitFact<T>): T[] {
+    this.note(`fold:${fact.name}`);
+    return this.units.map((unit) => this.fact(unit, fact));
+  }
+
+  /** The values of a fact for the class around `node` and each of its methods (class unit first). */
+  classFact<T>(fact: UnitFact<T>, node: Node): { unit: Unit; value: T }[] {
+    const unit = this.unitOf(node);
+    const owner = unit && this.classUnit(unit);
+    if (!owner) return [];
+    if (unit && this.current && this.classUnit(this.current) === owner) this.note(`class-fold:${fact.name}`);
+    else this.volatile();
+    return [owner, ...(owner.methods ?? [])].map((each) => ({ unit: each, value: this.fact(each, fact) }));
+  }
+
+  private classUnit(unit: Unit): Unit | undefined {
+    return unit.kind === "class" ? unit : unit.owner;
+  }
+
+  /** The file's newline: "\r\n" when it uses any, else "\n" (fixes write new lines with it). */
+  get newline(): string {
+    this.note("newline");
+    return this.newlineNow();
+  }
+
+  private newlineNow(): string {
+    return this.text.includes("\r\n") ? "\r\n" : "\n";
+  }
+
+  /**
+   * The module's top-level statements, for the rare fix that must see them all (where to put an
+   * import, which statements a guard must cover). What depends on them is made afresh every time.
+   */
+  moduleStatements(): Node[] {
+    this.volatile();
+    return this.tree.rootNode.namedChildren.filter((node): node is Node => node !== null);
+  }
+
+  /**
+   * A row's text up to its "\n" (a CRLF file's rows keep their "\r", as tree-sitter's columns
+   * do); a row the current unit does not own makes the result volatile.
+   */
+  lineText(row: number): string {
+    if (!this.current || !ownsRow(this.current, row)) this.volatile();
+    const start = this.lineStarts[row];
+    if (start === undefined) return "";
+    const next = this.lineStarts[row + 1];
+    return this.text.slice(start, next === undefined ? this.text.length : next - 1);
+  }
+
+  // ---- Scopes ------------------------------------------------------------------------------
+
+  /** Builds a unit's scopes (once per analysis), and its class's first for a method. */
+  private ensureScopes(unit: Unit): void {
+    if (this.built.has(unit.index)) return;
+    this.built.add(unit.index);
+    if (unit.kind === "method" && unit.owner) {
+      this.ensureScopes(unit.owner);
+      const classNode = classDefinitionOf(unit.owner.nodes[0]);
+      const classScope = classNode ? this.scopes.get(classNode.id) : undefined;
+      buildScopes(unit.nodes, classScope ?? this.module, { bindInStart: false, scopes: this.scopes });
+      return;
+    }
+    const skip = new Set((unit.methods ?? []).map((method) => method.nodes[0].id));
+    buildScopes(unit.nodes, this.module, { bindInStart: false, skip, scopes: this.scopes });
+  }
+
+  /** The scope a node's code runs in: a `def`'s defaults and decorators run in the enclosing one. */
+  scopeOf(node: Node): Scope {
+    const unit = this.unitOf(node);
+    if (unit) this.ensureScopes(unit);
+    let child = node;
+    for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+      const scope = this.scopes.get(parent.id);
+      if (scope && runsInside(parent, child, node)) return scope;
+    }
+    return this.module;
+  }
+
+  /** The scope a `def`, `class`, `lambda` or comprehension node opens. */
+  scopeFor(node: Node): Scope | undefined {
+    const unit = this.unitOf(node);
+    if (unit) this.ensureScopes(unit);
+    return node.type === "module" ? this.module : this.scopes.get(node.id);
+  }
+
+  /** Every scope the unit around `node` opens, outermost first. */
+  scopesIn(node: Node): Scope[] {
+    const unit = this.unitOf(node);
+    if (!unit) return [];
+    this.ensureScopes(unit);
+    const found: Scope[] = [];
+    for (const scope of this.scopes.values()) {
+      const start = scope.node.startIndex;
+      if (start >= node.startIndex && start < node.endIndex) found.push(scope);
+    }
+    return found;
+  }
+
+  /**
+   * Which scope binds the name an identifier uses, by Python's rules: the innermost function-like
+   * scope that binds it, skipping class bodies seen from inside their methods, then the module.
+   * Undefined when nothing in the file binds it (a builtin, or a name Python cannot find).
+   */
+  resolve(identifier: Node): { scope: Scope; bindings: readonly Binding[] } | undefined {
+    return this.resolveName(identifier.text, identifier);
+  }
+
+  /** How `name` would resolve if code at `at` used it (see `resolve`). */
+  resolveName(name: string, at: Node): { scope: Scope; bindings: readonly Binding[] } | undefined {
+    const start = this.scopeOf(at);
+    for (let scope: Scope | undefined = start; scope; scope = scope.parent) {
+      if (scope.kind === "module") break;
+      if (scope.globals.has(name)) break;
+      if (scope.kind === "class" && scope !== start) continue;
+      const bindings = scope.bindingsOf(name);
+      if (bindings.length > 0) return { scope, bindings };
+    }
+    const bindings = this.moduleBindings(name);
+    return bindings.length > 0 ? { scope: this.module, bindings } : undefined;
+  }
+
+  /** The module-level bindings of a name, from every unit (a read of how the module binds it). */
+  moduleBindings(name: string): Binding[] {
+    this.note(`name:${name}`);
+    const entry = this.folded.get(name);
+    if (!entry) return [];
+    return entry.entries.map(({ kind, qualified, unit }) => {
+      const model = this;
+      const binding: Binding = {
+        name,
+        kind,
+        // The node lies in another unit (or may): reading it is a read of the units that bind the name.
+        get site(): Node {
+          model.note(`sites:${name}`);
+          return model.moduleSite(name, kind, unit) ?? model.tree.rootNode;
+        },
+      };
+      if (qualified !== null) binding.qualified = qualified;
+      return binding;
+    });
+  }
+
+  private moduleSite(name: string, kind: BindingKind, unitIndex: number): Node | undefined {
+    const unit = this.units[unitIndex];
+    // The usual case, a top-level `def` or `class`, without a walk.
+    if (kind === "function" || kind === "class") {
+      for (const node of unit.nodes) {
+        const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
+        const type = kind === "class" ? "class_definition" : "function_definition";
+        if (definition?.type === type && definition.childForFieldName("name")?.text === name) return definition;
+      }
+    }
+    let scratch = this.unitBindings.get(unitIndex);
+    if (!scratch) {
+      scratch = new Scope("module", this.tree.rootNode, undefined);
+      const skip = new Set((unit.methods ?? []).map((method) => method.nodes[0].id));
+      buildScopes(unit.nodes, scratch, { bindInStart: true, skip, scopes: new Map(), shallow: true });
+      this.unitBindings.set(unitIndex, scratch);
+    }
+    return scratch.bindingsOf(name).find((binding) => binding.kind === kind)?.site;
+  }
+
+  /** Each unit's own module-level bindings with their nodes, walked when a binding's node is asked for. */
+  private readonly unitBindings = new Map<number, Scope>();
+
+  /** All of a unit's text: a class's with its methods. */
+  private unitText(unit: Unit): string {
+    return unit.kind === "class" ? (unit.nodes[0]?.text ?? "") : unit.text;
+  }
+
+  private nameFingerprint(name: string): string {
+    const entry = this.folded.get(name);
+    return entry ? entry.entries.map((each) => `${each.kind}=${each.qualified ?? ""}`).join(",") : "";
+  }
+
+  /** The `def` or `class` node a module-level name is bound to, when bound once and that way. */
+  private moduleDefinition(name: string): Node | undefined {
+    const entry = this.folded.get(name);
+    if (!entry || entry.entries.length !== 1) return undefined;
+    const [only] = entry.entries;
+    if (only.kind !== "function" && only.kind !== "class") return undefined;
+    const site = this.moduleSite(name, only.kind, only.unit);
+    return site;
+  }
+
+  /** How a name is bound where `identifier` uses it (see `NameBinding`); undefined for imports-only or unbound names. */
+  binding(identifier: Node): NameBinding | undefined {
+    if (identifier.type !== "identifier") return undefined;
+    const resolved = this.resolve(identifier);
+    if (!resolved) return undefined;
+    const summary = this.summarize(identifier.text, resolved.scope, resolved.bindings);
+    return summary.kind === "import" ? undefined : summary;
+  }
+
+  /** Like `binding`, but imports count too (`kind: "import"`, with `qualified`). */
+  bindingOrImport(identifier: Node): NameBinding | undefined {
+    if (identifier.type !== "identifier") return undefined;
+    const resolved = this.resolve(identifier);
+    return resolved ? this.summarize(identifier.text, resolved.scope, resolved.bindings) : undefined;
+  }
+
+  private summarize(name: string, scope: Scope, bindings: readonly Binding[]): NameBinding {
+    const model = this;
+    const imported = bindings.find((binding) => binding.kind === "import");
+    if (imported) {
+      const summary: NameBinding = { name, kind: "import", scope, bindings, definition: undefined };
+      if (imported.qualified !== undefined) summary.qualified = imported.qualified;
+      return summary;
+    }
+    const [first] = bindings;
+    const kind = bindings.length === 1 ? simpleKind(first.kind) : "assignment";
+    return {
+      name,
+      kind,
+      scope,
+      bindings,
+      get definition(): Node | undefined {
+        if (kind !== "function" && kind !== "class") return undefined;
+        if (scope === model.module) model.note(`def:${name}`);
+        return scope === model.module ? model.moduleDefinition(name) : first.site;
+      },
+    };
+  }
+
+  /** The scope that binds the name an identifier uses (see `resolve`), imports aside: undefined for them. */
+  bindingScope(identifier: Node): Scope | undefined {
+    return this.binding(identifier)?.scope;
+  }
+
+  /**
+   * The qualified name an expression refers to (`aiohttp.ClientSession`, `builtins.open`), or
+   * undefined when it is a local name, unknown, or not a plain name or attribute chain.
+   */
+  qualifiedName(node: Node): string | undefined {
+    if (node.type === "identifier") {
+      const resolved = this.resolve(node);
+      if (!resolved) return BUILTIN_NAMES.has(node.text) ? `builtins.${node.text}` : undefined;
+      const imported = resolved.bindings.find((binding) => binding.kind === "import");
+      return imported?.qualified;
+    }
+    if (node.type === "attribute") {
+      const object = node.childForFieldName("object");
+      const attribute = node.childForFieldName("attribute");
+      if (!object || !attribute) return undefined;
+      const base = this.qualifiedName(object);
+      return base && !base.startsWith("builtins.") ? `${base}.${attribute.text}` : undefined;
+    }
+    return undefined;
+  }
+
+  /** True when `builtins.name` is what `name` means at module level (nothing there shadows it). */
+  builtinVisible(name: string): boolean {
+    return BUILTIN_NAMES.has(name) && this.moduleBindings(name).length === 0;
+  }
+
+  /** The module-level imports: local name -> qualified name, in source order (a read of all of them). */
+  moduleImports(): Map<string, string> {
+    this.note("imports");
+    const imports = new Map<string, string>();
+    for (const [name, entry] of this.folded) {
+      for (const each of entry.entries) if (each.kind === "import" && each.qualified !== null) imports.set(name, each.qualified);
+    }
+    return imports;
+  }
+
+  /**
+   * True when the module imports one of these modules (or something from them), or the unit being
+   * analysed does in a function: names resolve to, say, `requests.get` only through an import.
+   */
+  importsAny(modules: readonly string[]): boolean {
+    const matches = (qualified: string) => modules.some((module) => qualified === module || qualified.startsWith(`${module}.`));
+    for (const qualified of this.moduleImports().values()) if (matches(qualified)) return true;
+    const unit = this.current;
+    if (!unit) return false;
+    for (const node of unit.nodes) {
+      for (const scope of this.scopesIn(node)) {
+        for (const name of scope.names()) {
+          if (scope.bindingsOf(name).some((binding) => binding.kind === "import" && binding.qualified && matches(binding.qualified))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The class a name means where `identifier` uses it, when the file defines it exactly once there. */
+  localClass(identifier: Node): Node | undefined {
+    const binding = this.binding(identifier);
+    return binding?.kind === "class" ? binding.definition : undefined;
+  }
+
+  /** The members of a class module-level `name` binds (a read of that class's members only). */
+  moduleClassMembers(name: string): ReadonlyMap<string, ClassMember> | undefined {
+    this.note(`members:${name}`);
+    const definition = this.moduleDefinition(name);
+    return definition?.type === "class_definition" ? classMembersOf(definition) : undefined;
+  }
+
+  /** The members a class defines in its own body: methods (with their kind) and class-level names. */
+  classMembers(classNode: Node): ReadonlyMap<string, ClassMember> {
+    return classMembersOf(classNode);
+  }
+
+  /** True when the class defines a method with one of these names in its own body. */
+  classDefines(classNode: Node, methods: readonly string[]): boolean {
+    const members = this.classMembers(classNode);
+    return methods.some((name) => members.get(name)?.kind === "method");
+  }
+
+  /** The function and class around a node, and the method kind when the function is a method. */
+  owner(node: Node): Owner {
+    const owner: Owner = {};
+    for (let parent = node.parent; parent; parent = parent.parent) {
+      if (parent.type === "function_definition" && !owner.function && !owner.class) owner.function = parent;
+      else if (parent.type === "class_definition" && !owner.class) {
+        owner.class = parent;
+        break;
+      }
+    }
+    if (owner.function) {
+      const classNode = methodClass(owner.function);
+      if (classNode) owner.method = { class: classNode, kind: methodKindOf(owner.function, (decorator) => this.qualifiedName(decorator)) };
+    }
+    return owner;
+  }
+
+  // ---- Queries ------------------------------------------------------------------------------
+
+  /** A query's value (see `defineQuery`), reused from earlier analyses while what it read holds. */
+  query<T>(definition: QueryDefinition<T>, argument: string): T {
+    const key = `${definition.name}:${argument}`;
+    const record = this.runQuery(key, definition as QueryDefinition<unknown>);
+    this.note(`q:${key}`);
+    return record?.value as T;
+  }
+
+  private runQuery(key: string, given?: QueryDefinition<unknown>): QueryRecord | undefined {
+    const done = this.queriesDone.get(key);
+    if (done) return done;
+    const colon = key.indexOf(":");
+    const definition = given ?? QUERIES.get(key.slice(0, colon));
+    if (!definition) return undefined;
+    const argument = key.slice(colon + 1);
+    const cached = this.queryCache.get(key);
+    const unit = this.current ?? this.units[0];
+    if (cached && !cached.reads.volatile && unit && [...cached.reads.reads].every(([read, print]) => this.fingerprint(read, unit) === print)) {
+      this.queriesDone.set(key, cached);
+      return cached;
+    }
+    const reads = new ReadLog();
+    const value = this.reading(unit, reads, () => definition.compute(this, argument));
+    const record: QueryRecord = { value, fingerprint: JSON.stringify(value) ?? "", reads };
+    this.queryCache.set(key, record);
+    this.queriesDone.set(key, record);
+    return record;
+  }
+}
+
+/** The facts the model itself keeps per unit: what the unit binds at module level. */
+const MODULE_BINDS_FACT: UnitFact<ModuleBind[]> = defineFact(MODULE_BINDS, (nodes, unit) => {
+    if (unit.kind === "method") return [];
+    const root = nodes[0]?.tree.rootNode;
+    if (!root) return [];
+    const scratch = new Scope("module", root, undefined);
+    const skipped = new Set<number>();
+    for (const top of nodes) {
+      for (const hole of unit.holes) {
+        const body = classDefinitionOf(top)?.childForFieldName("body");
+        for (const member of body?.namedChildren ?? []) if (member && member.startIndex === hole.start) skipped.add(member.id);
+      }
+    }
+    buildScopes(nodes, scratch, { bindInStart: true, skip: skipped, scopes: new Map(), shallow: true });
+    const binds: ModuleBind[] = [];
+    for (const name of scratch.names()) {
+      for (const binding of scratch.bindingsOf(name)) binds.push([name, binding.kind, binding.qualified ?? null]);
+    }
+    return binds;
+});
+
+function simpleKind(kind: BindingKind): NameBinding["kind"] {
+  if (kind === "parameter" || kind === "class" || kind === "function") return kind;
+  if (kind === "import") return "import";
+  return "assignment";
+}
+
+function classDefinitionOf(node: Node | undefined): Node | undefined {
+  if (!node) return undefined;
+  const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
+  return definition?.type === "class_definition" ? definition : undefined;
+}
+
+/** The class whose body defines this function directly (a decorated one too), if any. */
+export function methodClass(definition: Node): Node | undefined {
+  let parent = definition.parent;
+  if (parent?.type === "decorated_definition") parent = parent.parent;
+  if (parent?.type !== "block") return undefined;
+  return parent.parent?.type === "class_definition" ? parent.parent : undefined;
+}
+
+/**
+ * Whether code in `child` runs in the scope `scopeNode` opens: a function's body and parameter
+ * names do, its defaults, annotations and name do not; a class's body does, its bases do not; a
+ * comprehension's parts do, except the first iterable.
+ */
+function runsInside(scopeNode: Node, child: Node, node: Node): boolean {
+  switch (scopeNode.type) {
+    case "function_definition":
+    case "lambda": {
+      const body = scopeNode.childForFieldName("body");
+      if (body && child.equals(body)) return true;
+      const parameters = scopeNode.childForFieldName("parameters");
+      if (!parameters || !child.equals(parameters) || node.type !== "identifier") return false;
+      // A parameter's own name is the function's; its default and annotation are not.
+      for (let ancestor: Node | null = node; ancestor; ancestor = ancestor.parent) {
+        if (ancestor.parent?.equals(parameters)) return parameterIdentifier(ancestor)?.equals(node) ?? false;
+      }
+      return false;
+    }
+    case "class_definition": {
+      const body = scopeNode.childForFieldName("body");
+      return body !== null && child.equals(body);
+    }
+    default: {
+      const first = scopeNode.namedChildren.find((each) => each?.type === "for_in_clause");
+      const iterable = first?.childForFieldName("right");
+      if (first && child.equals(first) && iterable && node.startIndex >= iterable.startIndex && node.endIndex <= iterable.endIndex) return false;
+      return true;
+    }
+  }
+}
+
+function membersFingerprint(definition: Node | undefined): string {
+  if (definition?.type !== "class_definition") return "";
+  return [...classMembersOf(definition)].map(([name, member]) => `${name}=${member.kind}/${member.methodKind ?? ""}`).join(",");
+}
+
+export type { ClassMember, MethodKind };
