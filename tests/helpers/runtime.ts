@@ -6,19 +6,11 @@ import { compileKnowledge, type SourceFile } from "../../server/src/knowledge/co
 import { KnowledgeBase } from "../../server/src/knowledge/knowledge-base";
 import type { KnowledgeEntry } from "../../server/src/knowledge/entry";
 import { parseText } from "../../server/src/parse/document-tree";
-import { createParser, loadPythonLanguage } from "../../server/src/parse/python-parser";
+import { createParser } from "../../server/src/parse/python-parser";
+import { ROOT } from "./language";
 import { RULES } from "../../server/src/rules/registry";
 
-export const ROOT = path.resolve(__dirname, "../..");
-const modules = path.join(ROOT, "node_modules");
-
-/** The real grammar, loaded the way the Node host loads it (from files), once per test file. */
-export function loadLanguage(): Promise<Language> {
-  return loadPythonLanguage({
-    locateRuntime: (name) => path.join(modules, "web-tree-sitter", name),
-    grammar: path.join(modules, "tree-sitter-python", "tree-sitter-python.wasm"),
-  });
-}
+export { ROOT, loadLanguage } from "./language";
 
 export function knowledgeSources(): SourceFile[] {
   const dir = path.join(ROOT, "knowledge");

@@ -16,7 +16,7 @@ beforeAll(async () => {
   analyzer = new TestAnalyzer(language);
 });
 
-describe("file context", () => {
+describe("semantic model: qualified names", () => {
   it.each([
     ["import aiohttp\naiohttp.ClientSession", "aiohttp.ClientSession"],
     ["import aiohttp as ah\nah.ClientSession", "aiohttp.ClientSession"],
@@ -33,10 +33,10 @@ describe("file context", () => {
     const tree = parseText(parser, source);
     try {
       const engine = new Analyzer(language, RULES);
-      const { file } = engine.analyze(tree, source);
+      const { model } = engine.analyze(tree, source);
       const last = tree.rootNode.lastNamedChild?.namedChild(0);
       expect(last).toBeTruthy();
-      expect(file.qualifiedName(last!)).toBe(expected);
+      expect(model.qualifiedName(last!)).toBe(expected);
       engine.dispose();
     } finally {
       tree.delete();
@@ -105,7 +105,7 @@ describe("engine portability", () => {
   for (const folder of engineFolders) {
     it(`server/src/${folder} imports no Node module`, () => {
       const dir = path.join(ROOT, "server/src", folder);
-      for (const name of readdirSync(dir)) {
+      for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"))) {
         const source = readFileSync(path.join(dir, name), "utf8");
         const imports = [...source.matchAll(/from\s+"([^"]+)"/g)].map((match) => match[1]);
         for (const specifier of imports) {
@@ -114,4 +114,27 @@ describe("engine portability", () => {
       }
     });
   }
+});
+
+describe("rules use the semantic model", () => {
+  // The issue that brought the model: each rule had its own picture of the code. Rules now ask
+  // the model and import only from the analysis layer.
+  const dir = path.join(ROOT, "server/src/rules");
+  const files = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+  for (const name of files) {
+    it(`rules/${name} imports no other rule and never reaches the whole tree`, () => {
+      const source = readFileSync(path.join(dir, name), "utf8");
+      const imports = [...source.matchAll(/from\s+"([^"]+)"/g)].map((match) => match[1]);
+      const allowed = name === "registry.ts" ? /^\.\/[a-z-]+$/ : /^(\.\.\/analysis\/|\.\.\/i18n\/|\.\/rule$|web-tree-sitter$|\.\/[a-z-]+-fix$)/;
+      for (const specifier of imports) expect(specifier, name).toMatch(allowed);
+      expect(source, name).not.toMatch(/\brootNode\b|ctx\.tree\b|summarize\(/);
+    });
+  }
+  it("rules/ holds only rules, their fixes, the registry and the Rule type", () => {
+    const rules = new Set(RULES.map((rule) => `${rule.name}.ts`));
+    for (const name of files) {
+      const isFix = name.endsWith("-fix.ts") && rules.has(name.replace(/-fix\.ts$/, ".ts"));
+      expect(rules.has(name) || isFix || name === "registry.ts" || name === "rule.ts", name).toBe(true);
+    }
+  });
 });

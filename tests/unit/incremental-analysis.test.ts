@@ -2,16 +2,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Language, Parser } from "web-tree-sitter";
-import { Analyzer, ChunkCache } from "../../server/src/analysis/analyzer";
+import { AnalysisCache, Analyzer } from "../../server/src/analysis/analyzer";
 import type { Finding } from "../../server/src/analysis/finding";
 import { parseText } from "../../server/src/parse/document-tree";
 import { createParser } from "../../server/src/parse/python-parser";
 import { RULES } from "../../server/src/rules/registry";
-import { localBindings, scopeBindings } from "../../server/src/analysis/scopes";
+import { Scope } from "../../server/src/analysis/model/scope";
+import { buildScopes } from "../../server/src/analysis/model/scope-builder";
 import { ROOT, loadLanguage } from "../helpers/runtime";
 
 /**
- * Incremental analysis (per top-level chunk, reusing unchanged chunks) must give exactly the
+ * Incremental analysis (per unit, reusing what unchanged units found) must give exactly the
  * findings of a whole-file analysis: on a fresh cache, and after edits that reuse the cache.
  */
 let language: Language;
@@ -32,7 +33,7 @@ function full(text: string): Finding[] {
   }
 }
 
-function incremental(text: string, cache: ChunkCache): Finding[] {
+function incremental(text: string, cache: AnalysisCache): Finding[] {
   const tree = parseText(parser, text);
   try {
     return analyzer.analyzeIncremental(tree, text, {}, cache).findings;
@@ -60,7 +61,7 @@ const SNIPPETS = ["x", " ", "\n", "(", ")", ":", "    ", "async ", "await ", "de
 describe("incremental analysis equals whole-file analysis", () => {
   for (const { name, text } of sources) {
     it(`${name}: on a fresh cache`, () => {
-      expect(incremental(text, new ChunkCache())).toEqual(full(text));
+      expect(incremental(text, new AnalysisCache())).toEqual(full(text));
     });
   }
 
@@ -68,7 +69,7 @@ describe("incremental analysis equals whole-file analysis", () => {
     const seed = 20261123;
     const next = random(seed);
     for (const { name, text: original } of sources) {
-      const cache = new ChunkCache();
+      const cache = new AnalysisCache();
       let text = original;
       incremental(text, cache);
       for (let step = 0; step < 15; step++) {
@@ -82,7 +83,7 @@ describe("incremental analysis equals whole-file analysis", () => {
   });
 });
 
-describe("incremental analysis follows what a chunk reads from other chunks' bodies", () => {
+describe("incremental analysis follows what a unit reads from other units' bodies", () => {
   const sequences: { name: string; steps: string[] }[] = [
     {
       // PYM017 stays quiet for a class handed around as a value, or reached as `Owner.attr`,
@@ -96,18 +97,18 @@ describe("incremental analysis follows what a chunk reads from other chunks' bod
       ],
     },
     {
-      // PYM009 counts `self.log = open(...)` as closed when anything in the file closes `<x>.log`.
-      name: "an attribute's file closed in another function (PYM009)",
+      // PYM009 counts `self.log = open(...)` as closed when another method of the class closes it.
+      name: "an attribute's file closed in another method (PYM009)",
       steps: [
-        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    pass\n",
-        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    job.log.close()\n",
-        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n\ndef finish(job):\n    job.log.flush()\n",
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n    def finish(self):\n        pass\n",
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n    def finish(self):\n        self.log.close()\n",
+        "class Job:\n    def __init__(self, path):\n        self.log = open(path)\n\n    def finish(self):\n        self.log.flush()\n",
       ],
     },
   ];
   for (const { name, steps } of sequences) {
     it(name, () => {
-      const cache = new ChunkCache();
+      const cache = new AnalysisCache();
       for (const [i, text] of steps.entries()) expect(incremental(text, cache), `step ${i}`).toEqual(full(text));
       // The sequence must matter: the first and last steps are flagged, some step between is not.
       expect(full(steps[0]).length).toBeGreaterThan(0);
@@ -116,17 +117,21 @@ describe("incremental analysis follows what a chunk reads from other chunks' bod
   }
 });
 
-describe("module bindings folded from the chunks' parts", () => {
+describe("module bindings folded from the units' facts", () => {
   it("equal a walk of the whole module, nodes included, on every fixture", () => {
     for (const { name, text } of sources) {
       const tree = parseText(parser, text);
       try {
-        analyzer.analyzeIncremental(tree, text, {}, new ChunkCache());
-        const describe = (bindings: ReadonlyMap<string, { kind: string; node?: { id: number } }>) =>
-          [...bindings].map(([bound, binding]) => [bound, binding.kind, binding.node?.id]);
-        const walked = describe(scopeBindings(tree.rootNode));
-        expect(walked.length, name).toBeGreaterThan(0);
-        expect(describe(localBindings(tree.rootNode)), name).toEqual(walked);
+        const { model } = analyzer.analyzeIncremental(tree, text, {}, new AnalysisCache());
+        const walked = new Scope("module", tree.rootNode, undefined);
+        buildScopes(tree.rootNode.namedChildren.filter((node) => node !== null), walked, { bindInStart: true, scopes: new Map(), shallow: true });
+        const describe = (scope: Scope) =>
+          scope
+            .names()
+            .sort()
+            .map((bound) => [bound, scope.bindingsOf(bound).map((binding) => [binding.kind, binding.qualified, binding.site.id])]);
+        expect(walked.names().length, name).toBeGreaterThan(0);
+        expect(describe(model.module), name).toEqual(describe(walked));
       } finally {
         tree.delete();
       }

@@ -2,40 +2,8 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings } from "../analysis/scopes";
-import { builtKind } from "./comparisons";
-
-/** Displays and comprehensions that build a new mutable object each time they are evaluated. */
-const MUTABLE_DISPLAYS: Readonly<Record<string, string>> = {
-  list: "list",
-  list_comprehension: "list",
-  dictionary: "dict",
-  dictionary_comprehension: "dict",
-  set: "set",
-  set_comprehension: "set",
-};
-
-/** Constructors (as qualified names) whose result is a mutable container. */
-const MUTABLE_CONSTRUCTORS: Readonly<Record<string, string>> = {
-  "builtins.list": "list",
-  "builtins.dict": "dict",
-  "builtins.set": "set",
-  "builtins.bytearray": "bytearray",
-  "collections.defaultdict": "defaultdict",
-  "collections.deque": "deque",
-  "collections.OrderedDict": "OrderedDict",
-  "collections.Counter": "Counter",
-};
-
-/**
- * The type name of the mutable object an expression creates (`list`, `dict`, `deque`...), or
- * undefined when it is not a display, comprehension or call of a known mutable constructor.
- * Names go through the file's imports, so `from collections import deque as dq; dq()` counts and a
- * local function called `list` does not.
- */
-export function mutableKind(ctx: RuleContext, expression: Node): string | undefined {
-  return builtKind(ctx, expression, MUTABLE_DISPLAYS, MUTABLE_CONSTRUCTORS);
-}
+import { mutableKind } from "../analysis/support/built-kind";
+import { referencedNames } from "../analysis/support/syntax";
 
 export const mutableDefaultArgumentRule: Rule = {
   code: "PYM020",
@@ -70,7 +38,7 @@ export const mutableDefaultArgumentRule: Rule = {
         const value = parameter.childForFieldName("value");
         const nameNode = parameter.childForFieldName("name");
         if (!value || nameNode?.type !== "identifier") continue;
-        const kind = mutableKind(ctx, value);
+        const kind = mutableKind(ctx.model, value);
         if (!kind) continue;
         if (list.parent?.type === "function_definition" && isStub(list.parent)) continue;
         // `_cache={}`: a private parameter no caller passes is the idiom for a deliberate shared default.
@@ -98,12 +66,11 @@ function noneDefaultFix(ctx: RuleContext, parameter: Node, name: string, value: 
   const colon = fn.children.find((child) => child?.type === ":");
   if (!body || !colon) return undefined;
   if (value.startPosition.row !== value.endPosition.row) return undefined;
-  if (!defaultMeansTheSameInBody(fn, value)) return undefined;
+  if (!defaultMeansTheSameInBody(ctx, fn, value)) return undefined;
   const statements = body.namedChildren.filter((child): child is Node => child !== null && child.type !== "comment");
   if (statements.length === 0 || statements[0].startPosition.row <= colon.endPosition.row) return undefined;
-  const lines = ctx.text.split("\n");
   const indentOf = (node: Node): string | undefined => {
-    const prefix = (lines[node.startPosition.row] ?? "").slice(0, node.startPosition.column);
+    const prefix = ctx.line(node.startPosition.row).slice(0, node.startPosition.column);
     return /^[ \t]*$/.test(prefix) ? prefix : undefined;
   };
   const bodyIndent = indentOf(statements[0]);
@@ -153,32 +120,18 @@ function isDocstring(statement: Node): boolean {
  * (and a method's body cannot see its class's names). Moving the expression is only faithful when
  * none of the names it reads is bound by the function itself or, for a method, by the class body.
  */
-function defaultMeansTheSameInBody(fn: Node, value: Node): boolean {
-  const own = localBindings(fn);
-  const owner = fn.parent?.type === "decorated_definition" ? fn.parent.parent : fn.parent;
-  const classNode = owner?.type === "block" && owner.parent?.type === "class_definition" ? owner.parent : undefined;
-  const classNames = classNode ? localBindings(classNode) : new Map();
+function defaultMeansTheSameInBody(ctx: RuleContext, fn: Node, value: Node): boolean {
+  const own = ctx.model.scopeFor(fn);
+  const owningClass = ctx.model.owner(value).method?.class;
+  const classScope = owningClass ? ctx.model.scopeFor(owningClass) : undefined;
   const comprehensionNames = new Set<string>();
-  const names: string[] = [];
-  const visit = (node: Node): void => {
-    if (node.type === "for_in_clause") {
-      const left = node.childForFieldName("left");
-      const collect = (target: Node): void => {
-        if (target.type === "identifier") comprehensionNames.add(target.text);
-        for (const child of target.namedChildren) if (child) collect(child);
-      };
-      if (left) collect(left);
-    }
-    if (node.type === "identifier") {
-      const parent = node.parent;
-      const isAttributeName = parent?.type === "attribute" && parent.childForFieldName("attribute")?.equals(node);
-      const isKeyword = parent?.type === "keyword_argument" && parent.childForFieldName("name")?.equals(node);
-      if (!isAttributeName && !isKeyword) names.push(node.text);
-    }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(value);
-  return names.every((name) => comprehensionNames.has(name) || (!own.has(name) && !classNames.has(name)));
+  for (const clause of value.descendantsOfType("for_in_clause")) {
+    const left = clause?.childForFieldName("left");
+    if (!left) continue;
+    if (left.type === "identifier") comprehensionNames.add(left.text);
+    for (const name of left.descendantsOfType("identifier")) if (name) comprehensionNames.add(name.text);
+  }
+  return referencedNames(value).every((name) => comprehensionNames.has(name) || (!own?.binds(name) && !classScope?.binds(name)));
 }
 
 /**
@@ -198,7 +151,7 @@ function optionalAnnotation(ctx: RuleContext, parameter: Node): TextEdit[] {
     if (content.length !== 1 || end?.type !== "string_end" || annotation.namedChildCount !== 3) return [];
     return [{ range: { start: end.startPosition, end: end.startPosition }, newText: " | None" }];
   }
-  const optional = [...ctx.file.imports].find(([, qualified]) => qualified === "typing.Optional")?.[0];
+  const optional = [...ctx.model.moduleImports()].find(([, qualified]) => qualified === "typing.Optional")?.[0];
   if (optional) return [{ range, newText: `${optional}[${annotation.text}]` }];
   const simple = ["identifier", "attribute", "generic_type", "subscript", "binary_operator", "call", "none"];
   return [{ range, newText: simple.includes(annotation.type) ? `${annotation.text} | None` : `(${annotation.text}) | None` }];
@@ -207,6 +160,6 @@ function optionalAnnotation(ctx: RuleContext, parameter: Node): TextEdit[] {
 function admitsNone(ctx: RuleContext, annotation: Node): boolean {
   const text = annotation.text;
   if (/\bNone\b|\bOptional\b|\bAny\b/.test(text)) return true;
-  if (annotation.type === "identifier" && ctx.file.qualifiedName(annotation) === "builtins.object") return true;
+  if (annotation.type === "identifier" && ctx.model.qualifiedName(annotation) === "builtins.object") return true;
   return false;
 }

@@ -2,9 +2,8 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings } from "../analysis/scopes";
-import { unparenthesize } from "./comparisons";
-import { mutableKind } from "./mutable-default-argument";
+import { mutableKind } from "../analysis/support/built-kind";
+import { identifierNames, unparenthesize } from "../analysis/support/syntax";
 
 /** Literals that create nothing mutable, and names a fresh item may use freely. */
 const PURE_LEAVES = new Set(["integer", "float", "string", "concatenated_string", "true", "false", "none", "ellipsis"]);
@@ -44,7 +43,7 @@ export const sharedReferenceRepetitionRule: Rule = {
       // `* 0` and `* 1` leave nothing to share.
       const literal = unparenthesize(count);
       if (literal.type === "integer" && /^(0+|1)$/.test(literal.text.replace(/_/g, ""))) continue;
-      if (!slotsMayBeMutated(product)) continue;
+      if (!slotsMayBeMutated(ctx, product)) continue;
       const label = item.startPosition.row === item.endPosition.row && item.text.length <= 30 ? item.text : kind;
       findings.push(
         ctx.finding(product, ctx.t("message", { item: label }), comprehensionFix(ctx, product, display, item, count, ctx.t("fix", { kind }))),
@@ -68,7 +67,7 @@ const MUTATING_METHODS = new Set([
  * `rows[i].append(v)`, `rows[i] += v`, or `for row in rows: row.append(v)`. A repetition passed
  * straight to a call (`numpy.array([[0] * n] * m)`), compared, or only read stays quiet.
  */
-function slotsMayBeMutated(product: Node): boolean {
+function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
   let value = product;
   let parent = product.parent;
   while (parent && (parent.type === "parenthesized_expression" || parent.type === "conditional_expression")) {
@@ -82,7 +81,7 @@ function slotsMayBeMutated(product: Node): boolean {
   if (target?.type === "identifier") {
     const name = target.text;
     // A class attribute is also reached as `self.name`, `cls.name` or `ClassName.name` in its methods.
-    const owner = directClass(parent);
+    const owner = directClass(ctx, parent);
     const owners = new Set(["self", "cls", owner?.childForFieldName("name")?.text ?? "self"]);
     const isHolder = (node: Node) =>
       (node.type === "identifier" && node.text === name) ||
@@ -90,26 +89,25 @@ function slotsMayBeMutated(product: Node): boolean {
         node.type === "attribute" &&
         owners.has(node.childForFieldName("object")?.text ?? "") &&
         node.childForFieldName("attribute")?.text === name);
-    return mutatedThroughSlots(owner ?? enclosingScope(parent), isHolder);
+    return mutatedThroughSlots(owner ? ctx.model.wholeClass(owner) : enclosingScope(ctx, parent), isHolder);
   }
   if (target?.type === "attribute" && target.childForFieldName("object")?.text === "self") {
     const name = target.childForFieldName("attribute")?.text;
-    let owner: Node | null = parent.parent;
-    while (owner && owner.type !== "class_definition") owner = owner.parent;
+    const owner = ctx.model.owner(parent).class;
     const isSelfAttribute = (node: Node) =>
       node.type === "attribute" && node.childForFieldName("object")?.text === "self" && node.childForFieldName("attribute")?.text === name;
-    return owner !== null && mutatedThroughSlots(owner, isSelfAttribute);
+    return owner !== undefined && mutatedThroughSlots(ctx.model.wholeClass(owner), isSelfAttribute);
   }
   return false;
 }
 
-function enclosingScope(node: Node): Node {
-  let last = node;
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === "function_definition" || current.type === "lambda") return current;
-    last = current;
+/** The function around a node; at module level, the module (all of it: made afresh every time). */
+function enclosingScope(ctx: RuleContext, node: Node): Node {
+  for (let scope: ReturnType<typeof ctx.model.scopeOf> | undefined = ctx.model.scopeOf(node); scope; scope = scope.parent) {
+    if (scope.kind === "function" || scope.kind === "lambda") return scope.node;
   }
-  return last;
+  ctx.model.moduleStatements();
+  return ctx.model.module.node;
 }
 
 /** Whether, inside `scope`, an expression matching `isHolder` is changed through a slot or returned. */
@@ -169,7 +167,7 @@ function isTarget(subscript: Node): boolean {
  * `collections.deque()`), or a list built by repetition itself (`[0] * n` in `[[0] * n] * m`).
  */
 function repeatedKind(ctx: RuleContext, item: Node): string | undefined {
-  const kind = mutableKind(ctx, item);
+  const kind = mutableKind(ctx.model, item);
   if (kind) return kind;
   const node = unparenthesize(item);
   if (node.type === "binary_operator" && node.childForFieldName("operator")?.type === "*") {
@@ -187,15 +185,12 @@ function repeatedKind(ctx: RuleContext, item: Node): string | undefined {
 function comprehensionFix(ctx: RuleContext, product: Node, display: Node, item: Node, count: Node, title: string): Fix | undefined {
   // Comments inside the list display, outside the item, would be lost.
   if (display.namedChildren.some((child) => child?.type === "comment")) return undefined;
-  if (!builtinVisible(ctx, product, "range")) return undefined;
-  const used = identifiersIn(item);
+  if (ctx.model.resolveName("range", product)) return undefined;
+  const used = identifierNames(item);
   if (containsAny(item, ["yield", "await", "named_expression"])) return undefined;
   // A comprehension in a class body cannot see the class's names.
-  const classNode = directClass(product);
-  if (classNode) {
-    const classNames = localBindings(classNode);
-    if ([...used, "range"].some((name) => classNames.has(name))) return undefined;
-  }
+  const classScope = ctx.model.scopeOf(product);
+  if (classScope.kind === "class" && [...used, "range"].some((name) => classScope.binds(name))) return undefined;
   const variable = ["_", "_i", "_j", "_k", "_slot", "_index"].find((candidate) => !used.has(candidate));
   if (!variable) return undefined;
   const newText = `[${item.text} for ${variable} in range(${unparenthesize(count).text})]`;
@@ -212,22 +207,9 @@ function containsAny(node: Node, types: readonly string[]): boolean {
 }
 
 /** The class whose body holds this expression directly (no function or lambda in between). */
-function directClass(node: Node): Node | undefined {
-  for (let scope = node.parent; scope; scope = scope.parent) {
-    if (scope.type === "function_definition" || scope.type === "lambda") return undefined;
-    if (scope.type === "class_definition") return scope;
-  }
-  return undefined;
-}
-
-function identifiersIn(node: Node): Set<string> {
-  const names = new Set<string>();
-  const visit = (current: Node): void => {
-    if (current.type === "identifier") names.add(current.text);
-    for (const child of current.namedChildren) if (child) visit(child);
-  };
-  visit(node);
-  return names;
+function directClass(ctx: RuleContext, node: Node): Node | undefined {
+  const scope = ctx.model.scopeOf(node);
+  return scope.kind === "class" ? scope.node : undefined;
 }
 
 /** Built only from literals, plain names, displays, and known constructors with such arguments. */
@@ -237,27 +219,18 @@ function isPure(ctx: RuleContext, node: Node): boolean {
   }
   if (node.type === "call") {
     const callee = node.childForFieldName("function");
-    if (!callee || !mutableKind(ctx, node)) return false;
+    if (!callee || !mutableKind(ctx.model, node)) return false;
     const args = node.childForFieldName("arguments");
     // `list(x)` copies x; if x were an iterator the second copy would be empty.
     const values = (args?.namedChildren ?? []).filter((child): child is Node => child !== null && child.type !== "comment");
     return values.every((value) => {
       const argument = value.type === "keyword_argument" ? value.childForFieldName("value") : value;
       if (!argument) return false;
-      if (argument.type === "identifier") return ctx.file.qualifiedName(argument)?.startsWith("builtins.") === true;
+      if (argument.type === "identifier") return ctx.model.qualifiedName(argument)?.startsWith("builtins.") === true;
       return PURE_LEAVES.has(argument.type);
     });
   }
   const composite = ["list", "dictionary", "set", "tuple", "pair", "parenthesized_expression", "binary_operator", "unary_operator"];
   if (!composite.includes(node.type)) return false;
   return node.namedChildren.every((child) => !child || isPure(ctx, child));
-}
-
-/** Whether `name` here still means the builtin: no enclosing function, the module or an import rebinds it. */
-export function builtinVisible(ctx: RuleContext, at: Node, name: string): boolean {
-  if (ctx.file.imports.has(name)) return false;
-  for (let scope: Node | null = at.parent; scope; scope = scope.parent) {
-    if ((scope.type === "function_definition" || scope.type === "lambda") && localBindings(scope).has(name)) return false;
-  }
-  return !localBindings(ctx.tree.rootNode).has(name);
 }

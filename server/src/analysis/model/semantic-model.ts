@@ -272,6 +272,20 @@ export class SemanticModel {
     return this.text.slice(start, next === undefined ? this.text.length : next - 1);
   }
 
+  /**
+   * A class in full, its methods' bodies included, for a rule that must read all of it (say,
+   * how every method uses an attribute). When the class's methods are units of their own this is
+   * a read of the class's whole text: prefer a fact and `classFact` where one will do.
+   */
+  wholeClass(classNode: Node): Node {
+    const unit = this.current;
+    const owner = unit && this.classUnit(unit);
+    const top = classDefinitionOf(owner?.nodes[0]);
+    if (unit && top && classNode.startIndex >= top.startIndex && classNode.endIndex <= top.endIndex) this.note("class-text");
+    else if (unit && !unit.nodes.some((node) => classNode.startIndex >= node.startIndex && classNode.endIndex <= node.endIndex)) this.volatile();
+    return classNode;
+  }
+
   // ---- Scopes ------------------------------------------------------------------------------
 
   /** Builds a unit's scopes (once per analysis), and its class's first for a method. */
