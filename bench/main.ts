@@ -8,6 +8,7 @@ import { KnowledgeBase } from "../server/src/knowledge/knowledge-base";
 import { loadPythonLanguage } from "../server/src/parse/python-parser";
 import type { BenchCase, BenchContext, CaseResult, CorpusPass, PassResult } from "./case";
 import { loadCorpus, stdlibDir, type Corpus } from "./corpus";
+import { firstOpenCase } from "./first-open";
 import { floorCase } from "./floor";
 import { hoverCase } from "./hover";
 import { keystrokeCase } from "./keystroke";
@@ -16,9 +17,10 @@ import { memoryCase } from "./memory";
 import { runPasses } from "./passes";
 import { peersCase } from "./peers";
 import { printTable, verdict, writeResults, type StoredCase } from "./report";
+import { ruleShareCase } from "./rule-share";
 import { startupCase } from "./startup";
 
-const CASES: BenchCase[] = [floorCase, peersCase, keystrokeCase, hoverCase, startupCase, memoryCase];
+const CASES: BenchCase[] = [floorCase, peersCase, keystrokeCase, firstOpenCase, ruleShareCase, hoverCase, startupCase, memoryCase];
 
 const USAGE = `Usage: npm run bench -- [CASE...] [--corpus DIR] [--runs N] [--out FILE]
 

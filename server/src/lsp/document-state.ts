@@ -26,8 +26,8 @@ export const MAX_ROOT_ERROR_CHILDREN = 10_000;
 export class DocumentState {
   private readonly tree: DocumentTree;
   private cached: { version: number; locale: Locale; analysis: Analysis | undefined } | undefined;
-  /** Findings of unchanged top-level chunks, reused across versions. */
-  private chunks = new AnalysisCache();
+  /** What the engine reuses across versions: unchanged units' findings, facts and queries. */
+  private reuse = new AnalysisCache();
   private size: { version: number; limit: number; over: boolean } | undefined;
 
   constructor(
@@ -69,12 +69,12 @@ export class DocumentState {
 
   /**
    * Frees everything the document can make again from its text: the tree (WebAssembly memory),
-   * the analysis (whose nodes belong to the tree) and the chunk cache. For open documents nobody
+   * the analysis (whose nodes belong to the tree) and the engine's cache. For open documents nobody
    * looks at: the next request about it parses and analyses it afresh.
    */
   hibernate(): void {
     this.release();
-    this.chunks = new AnalysisCache();
+    this.reuse = new AnalysisCache();
   }
 
   /** Whether the document holds a tree now (it is not hibernating, nor over the size limit). */
@@ -107,11 +107,11 @@ export class DocumentState {
         onFailure(`tree-sitter found no Python structure in it (${root.childCount} tokens under one error node)`);
       } else {
         this.counters.analyses++;
-        analysis = analyzer.analyzeIncremental(tree, this.tree.text, { locale }, this.chunks);
+        analysis = analyzer.analyzeIncremental(tree, this.tree.text, { locale }, this.reuse);
       }
     } catch (error) {
-      // The chunk cache may be half updated: start it afresh.
-      this.chunks = new AnalysisCache();
+      // The engine's cache may be half updated: start it afresh.
+      this.reuse = new AnalysisCache();
       onFailure(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     this.cached = { version: this.tree.version, locale, analysis };

@@ -394,7 +394,7 @@ export class MentorServer {
     if (this.checkSize(uri, state)) return undefined;
     const settings = this.settingsFor(uri);
     const locale = this.localeFor(uri, settings);
-    // Every rule runs (the chunk cache stays warm across setting changes); the settings choose what is shown.
+    // Every rule runs (the engine's cache stays warm across setting changes); the settings choose what is shown.
     const analysis = state.analysis(this.analyzer, locale, (reason) => {
       if (this.loggedFailure.has(uri)) return;
       this.loggedFailure.add(uri);

@@ -427,7 +427,7 @@ export class SemanticModel {
     if (identifier.type !== "identifier") return undefined;
     const resolved = this.resolve(identifier);
     if (!resolved) return undefined;
-    const summary = this.summarize(identifier.text, resolved.scope, resolved.bindings);
+    const summary = this.summed(identifier.text, resolved.scope, resolved.bindings);
     return summary.kind === "import" ? undefined : summary;
   }
 
@@ -435,10 +435,10 @@ export class SemanticModel {
   bindingOrImport(identifier: Node): NameBinding | undefined {
     if (identifier.type !== "identifier") return undefined;
     const resolved = this.resolve(identifier);
-    return resolved ? this.summarize(identifier.text, resolved.scope, resolved.bindings) : undefined;
+    return resolved ? this.summed(identifier.text, resolved.scope, resolved.bindings) : undefined;
   }
 
-  private summarize(name: string, scope: Scope, bindings: readonly Binding[]): NameBinding {
+  private summed(name: string, scope: Scope, bindings: readonly Binding[]): NameBinding {
     const model = this;
     const imported = bindings.find((binding) => binding.kind === "import");
     if (imported) {
