@@ -3,7 +3,7 @@ import type { Rule } from "../rules/rule";
 import type { PointRange } from "../parse/positions";
 import type { Finding } from "./finding";
 import { RuleContext } from "./rule-context";
-import { fileUnits, lineOffsets, ownsRow, type Unit } from "./engine/units";
+import { fileUnits, lineOffsets, ownsRow, type ShapeCache, type Unit } from "./engine/units";
 import { ReadLog } from "./model/reads";
 import { SemanticModel, type QueryRecord, type UnitStore } from "./model/semantic-model";
 import { fileSuppression, isFileSuppressed, rowSuppression } from "./suppression";
@@ -63,7 +63,9 @@ export class Analyzer {
     if (cache.selectionKey !== selectionKey) cache.reset(selectionKey);
     const root = tree.rootNode;
     const lineStarts = lineOffsets(text);
-    const units = fileUnits(root, text, lineStarts);
+    const shapes: ShapeCache = new Map();
+    const units = fileUnits(root, text, lineStarts, cache.shapes, shapes);
+    cache.shapes = shapes;
     const records = cache.claim(units);
     const model = new SemanticModel(tree, text, lineStarts, units, records, cache.queries);
 
@@ -119,7 +121,6 @@ export class Analyzer {
     for (const [i, unit] of units.entries()) {
       for (const rule of rules) for (const finding of records[i].results.get(rule.code)?.findings ?? []) findings.push(shiftFinding(finding, unit.startRow));
     }
-    cache.keep(units, records);
     return { findings: this.fileWide(tree, findings).sort(compareFindings), model };
   }
 
@@ -195,56 +196,68 @@ interface UnitRecord extends UnitStore {
 /** What one document keeps between analyses; owned by the caller, one per document. */
 export class AnalysisCache {
   selectionKey: string | undefined;
-  private records = new Map<string, UnitRecord[]>();
+  /** Records by kind and text; a method's also by its class's skeleton (its id in `classIds`). */
+  private statements = new Map<string, UnitRecord[]>();
+  private classes = new Map<string, UnitRecord[]>();
+  private methods = new Map<number, Map<string, UnitRecord[]>>();
   /** Skeleton text -> a short id, so a method's key need not repeat its class's skeleton. */
   private classIds = new Map<string, number>();
   private nextClassId = 0;
   readonly queries = new Map<string, QueryRecord>();
+  /** How each class statement split into units, by its run's text (see `fileUnits`). */
+  shapes: ShapeCache = new Map();
 
   reset(selectionKey: string): void {
     this.selectionKey = selectionKey;
-    this.records.clear();
+    this.statements.clear();
+    this.classes.clear();
+    this.methods.clear();
     this.classIds.clear();
     this.queries.clear();
   }
 
-  private key(unit: Unit, classIds: Map<string, number>): string {
-    if (unit.kind === "statements") return `S${unit.text}`;
-    if (unit.kind === "class") return `C${unit.text}`;
-    const skeleton = unit.owner?.text ?? "";
-    let id = classIds.get(skeleton);
-    if (id === undefined) classIds.set(skeleton, (id = this.nextClassId++));
-    return `M${id}\u0000${unit.text}`;
+  private shelf(unit: Unit, classId: number | undefined, methods: Map<number, Map<string, UnitRecord[]>>): Map<string, UnitRecord[]> {
+    if (unit.kind === "statements") return this.statements;
+    if (unit.kind === "class") return this.classes;
+    let shelf = methods.get(classId ?? -1);
+    if (!shelf) methods.set(classId ?? -1, (shelf = new Map()));
+    return shelf;
   }
 
-  /** The record of each unit: the one kept under its key, or a new one (two units of one text get one each). */
+  /**
+   * The record of each unit: the one kept under its key, or a new one (two units of one text get
+   * one each). Records not claimed now are dropped: the cache holds the last analysis only.
+   */
   claim(units: readonly Unit[]): UnitRecord[] {
-    return units.map((unit) => {
-      const kept = this.records.get(this.key(unit, this.classIds))?.shift();
-      return kept ?? { facts: new Map(), results: new Map() };
-    });
-  }
-
-  /** Keeps this analysis's records (and only those) for the next one. */
-  keep(units: readonly Unit[], records: readonly UnitRecord[]): void {
     const classIds = new Map<string, number>();
-    for (const unit of units) {
-      if (unit.kind === "class") {
-        const id = this.classIds.get(unit.text);
-        if (id !== undefined) classIds.set(unit.text, id);
-      }
-    }
-    const next = new Map<string, UnitRecord[]>();
-    for (const [i, unit] of units.entries()) {
-      const key = this.key(unit, classIds);
-      let list = next.get(key);
-      if (!list) next.set(key, (list = []));
-      list.push(records[i]);
-    }
-    this.records = next;
+    const idOf = (unit: Unit): number | undefined => {
+      if (unit.kind !== "method" || !unit.owner) return undefined;
+      const skeleton = unit.owner.text;
+      let id = classIds.get(skeleton) ?? this.classIds.get(skeleton);
+      if (id === undefined) id = this.nextClassId++;
+      classIds.set(skeleton, id);
+      return id;
+    };
+    const statements = new Map<string, UnitRecord[]>();
+    const classes = new Map<string, UnitRecord[]>();
+    const methods = new Map<number, Map<string, UnitRecord[]>>();
+    const records = units.map((unit) => {
+      const classId = idOf(unit);
+      const kept = this.shelf(unit, classId, this.methods).get(unit.text)?.shift();
+      const record: UnitRecord = kept ?? { facts: new Map(), results: new Map() };
+      const shelf = unit.kind === "statements" ? statements : unit.kind === "class" ? classes : this.shelf(unit, classId, methods);
+      const list = shelf.get(unit.text);
+      if (list) list.push(record);
+      else shelf.set(unit.text, [record]);
+      return record;
+    });
+    this.statements = statements;
+    this.classes = classes;
+    this.methods = methods;
     this.classIds = classIds;
     // Queries nobody reads any more go; a bound keeps a document that churns from growing without end.
     if (this.queries.size > 20_000) this.queries.clear();
+    return records;
   }
 }
 

@@ -32,7 +32,20 @@ export interface Unit {
   index: number;
 }
 
-export function fileUnits(root: Node, source: string, lineStarts: readonly number[]): Unit[] {
+/**
+ * How a class's run splits, relative to the run: what `fileUnits` finds once per run text and
+ * reuses while the text is the same (a keystroke elsewhere asks the tree nothing about this class).
+ */
+export interface ClassShape {
+  skeleton: string;
+  /** Rows relative to the run's first row; offsets relative to the class statement's start. */
+  methods: { startRow: number; endRow: number; start: number; end: number }[];
+}
+
+/** Shapes by run text, from the last analysis; `null` for a run that is no class to split. */
+export type ShapeCache = Map<string, ClassShape | null>;
+
+export function fileUnits(root: Node, source: string, lineStarts: readonly number[], shapes: ShapeCache = new Map(), used: ShapeCache = new Map()): Unit[] {
   // Rows [from, to) of the text, without the newline that ends the last one.
   const rows = (from: number, to: number): string =>
     source.slice(lineStarts[from] ?? source.length, to < lineStarts.length ? lineStarts[to] - 1 : source.length);
@@ -40,40 +53,38 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
   const units: Unit[] = [];
   for (const run of runs) {
     const text = rows(run.startRow, run.endRow);
-    const classNode = run.nodes.length === 1 ? classOf(run.nodes[0]) : undefined;
-    const methods = classNode ? splitMethods(classNode, run) : [];
-    if (!classNode || methods.length === 0) {
+    let shape = run.nodes.length === 1 ? shapes.get(text) : null;
+    if (shape === undefined) shape = classShape(run, rows);
+    if (run.nodes.length === 1) used.set(text, shape);
+    if (!shape) {
       units.push({ kind: "statements", startRow: run.startRow, endRow: run.endRow, text, nodes: run.nodes, index: units.length });
       continue;
     }
-    // The skeleton: the class's rows with each method's body replaced by nothing.
-    const parts: string[] = [];
-    let row = run.startRow;
-    for (const method of methods) {
-      parts.push(rows(row, method.startRow));
-      parts.push(headerText(method.node));
-      row = method.endRow;
-    }
-    parts.push(rows(row, run.endRow));
-    const skeleton = parts.join("\n\u0001");
+    const statement = run.nodes[0];
+    const base = statement.startIndex;
     const classUnit: Unit = {
       kind: "class",
       startRow: run.startRow,
       endRow: run.endRow,
-      text: skeleton,
+      text: shape.skeleton,
       nodes: run.nodes,
       methods: [],
-      holes: methods.map((method) => ({ start: method.node.startIndex, end: method.node.endIndex })),
+      holes: shape.methods.map((method) => ({ start: base + method.start, end: base + method.end })),
       index: units.length,
     };
     units.push(classUnit);
-    for (const method of methods) {
+    for (const method of shape.methods) {
+      let node: Node | undefined;
       const unit: Unit = {
         kind: "method",
-        startRow: method.startRow,
-        endRow: method.endRow,
-        text: rows(method.startRow, method.endRow),
-        nodes: [method.node],
+        startRow: run.startRow + method.startRow,
+        endRow: run.startRow + method.endRow,
+        text: rows(run.startRow + method.startRow, run.startRow + method.endRow),
+        // Found when someone asks: most methods' units are reused without touching their nodes.
+        get nodes(): Node[] {
+          node ??= memberAt(statement, base + method.start);
+          return node ? [node] : [];
+        },
         owner: classUnit,
         index: units.length,
       };
@@ -82,6 +93,38 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
     }
   }
   return units;
+}
+
+/** The split of a run that is one class statement, or null when it is no class or has no method to split off. */
+function classShape(run: Run, rows: (from: number, to: number) => string): ClassShape | null {
+  const classNode = run.nodes.length === 1 ? classOf(run.nodes[0]) : undefined;
+  const methods = classNode ? splitMethods(classNode, run) : [];
+  if (!classNode || methods.length === 0) return null;
+  // The skeleton: the class's rows with each method's body replaced by nothing.
+  const parts: string[] = [];
+  let row = run.startRow;
+  for (const method of methods) {
+    parts.push(rows(row, method.startRow));
+    parts.push(headerText(method.node));
+    row = method.endRow;
+  }
+  parts.push(rows(row, run.endRow));
+  const base = run.nodes[0].startIndex;
+  return {
+    skeleton: parts.join("\n\u0001"),
+    methods: methods.map((method) => ({
+      startRow: method.startRow - run.startRow,
+      endRow: method.endRow - run.startRow,
+      start: method.node.startIndex - base,
+      end: method.node.endIndex - base,
+    })),
+  };
+}
+
+/** The member of a class statement's body that starts at this index. */
+function memberAt(statement: Node, index: number): Node | undefined {
+  const body = classOf(statement)?.childForFieldName("body");
+  return body?.namedChildren.find((member) => member?.startIndex === index) ?? undefined;
 }
 
 /** Where each row starts in the text. */
@@ -115,10 +158,14 @@ function statementRuns(root: Node, lineCount: number): Run[] {
   return runs;
 }
 
-/** The class a top-level statement defines, when it is one (possibly decorated) without syntax errors. */
+/**
+ * The class a top-level statement defines, when it is one (possibly decorated). Syntax errors
+ * inside leave it one: tree-sitter keeps the class and its methods around a broken line, so a
+ * typo in one method costs that method alone.
+ */
 function classOf(node: Node): Node | undefined {
   const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
-  return definition?.type === "class_definition" && !node.hasError ? definition : undefined;
+  return definition?.type === "class_definition" ? definition : undefined;
 }
 
 interface MethodSpan {

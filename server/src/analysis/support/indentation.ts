@@ -1,0 +1,105 @@
+import type { Node } from "web-tree-sitter";
+import type { TextEdit } from "../finding";
+import type { RuleContext } from "../rule-context";
+import type { SemanticModel } from "../model/semantic-model";
+import { defineFact, forEachUnitNode } from "../model/facts";
+
+/**
+ * Indentation questions for fixes that move statements into a new block or out of one: how deep
+ * one level is, whether a statement has its lines to itself, and the edits that indent rows.
+ */
+
+const WHITESPACE = /^[ \t]*$/;
+
+/** A block's first statement, comments aside. */
+function firstStatement(block: Node): Node | undefined {
+  return block.namedChildren.find((child): child is Node => child !== null && child.type !== "comment");
+}
+
+/** What `inner` adds to `outer`, when both are plain whitespace and `inner` is deeper. */
+function levelBetween(outer: string, inner: string): string | undefined {
+  if (!WHITESPACE.test(inner) || !inner.startsWith(outer) || inner.length === outer.length) return undefined;
+  return inner.slice(outer.length);
+}
+
+/**
+ * One level of indentation as a block uses it: its first statement's indentation minus its
+ * header's. Undefined for a block on its header's line, or with odd indentation.
+ */
+export function blockIndentUnit(ctx: RuleContext, block: Node): string | undefined {
+  const header = block.parent;
+  const first = firstStatement(block);
+  if (!header || !first || first.startPosition.row === header.startPosition.row) return undefined;
+  const outer = /^[ \t]*/.exec(ctx.line(header.startPosition.row))?.[0] ?? "";
+  return levelBetween(outer, ctx.line(first.startPosition.row).slice(0, first.startPosition.column));
+}
+
+/**
+ * The first level of indentation a unit shows, from a block whose header starts a line at column 0
+ * (a top-level statement or one of its clauses): the header's own text then holds the rows up
+ * to the block's first statement, so no row of the file is read.
+ */
+const FIRST_INDENT_UNIT = defineFact("indentation:first-unit", (nodes, unit): string | null => {
+  let found: string | null = null;
+  forEachUnitNode(nodes, unit, (node) => {
+    if (found !== null || node.type !== "block") return;
+    const header = node.parent;
+    const first = firstStatement(node);
+    if (!header || !first || header.startPosition.column !== 0) return;
+    const rows = first.startPosition.row - header.startPosition.row;
+    if (rows === 0) return;
+    let start = 0;
+    for (let row = 0; row < rows && start !== -1; row++) start = header.text.indexOf("\n", start) + (row < rows ? 1 : 0) || -1;
+    if (start === -1) return;
+    found = levelBetween("", header.text.slice(start, start + first.startPosition.column)) ?? null;
+  });
+  return found;
+});
+
+/** The file's level of indentation: the first indented block in the file decides; four spaces when there is none. */
+export function fileIndentUnit(model: SemanticModel): string {
+  return model.fileFact(FIRST_INDENT_UNIT).find((unit) => unit !== null) ?? "    ";
+}
+
+/** One level of indentation for a new block inside `block`: the block's own, or at module level the file's. */
+export function indentUnit(ctx: RuleContext, block: Node): string | undefined {
+  return block.type === "module" ? fileIndentUnit(ctx.model) : blockIndentUnit(ctx, block);
+}
+
+function siblingStatement(statement: Node, next: boolean): Node | undefined {
+  for (let sibling = next ? statement.nextNamedSibling : statement.previousNamedSibling; sibling; sibling = next ? sibling.nextNamedSibling : sibling.previousNamedSibling) {
+    if (sibling.type !== "comment") return sibling;
+  }
+  return undefined;
+}
+
+/** Nothing else shares the statement's lines, apart from a trailing comment. */
+export function aloneOnItsLines(ctx: RuleContext, statement: Node): boolean {
+  const before = siblingStatement(statement, false);
+  const after = siblingStatement(statement, true);
+  if (before && before.endPosition.row >= statement.startPosition.row) return false;
+  if (after && after.startPosition.row <= statement.endPosition.row) return false;
+  const prefix = ctx.line(statement.startPosition.row).slice(0, statement.startPosition.column);
+  const rest = ctx.line(statement.endPosition.row).slice(statement.endPosition.column).trim();
+  return WHITESPACE.test(prefix) && (rest === "" || rest.startsWith("#"));
+}
+
+/**
+ * Edits that indent rows [fromRow, toRow) by one more `unit`. Blank rows stay as they are, and
+ * so do rows that continue a multi-line string of `nodes`, whose text would change.
+ */
+export function indentRows(ctx: RuleContext, nodes: readonly Node[], fromRow: number, toRow: number, unit: string): TextEdit[] {
+  const frozen = new Set<number>();
+  for (const node of nodes) {
+    for (const string of [node, ...node.descendantsOfType("string")]) {
+      if (string?.type !== "string") continue;
+      for (let row = string.startPosition.row + 1; row <= string.endPosition.row; row++) frozen.add(row);
+    }
+  }
+  const edits: TextEdit[] = [];
+  for (let row = fromRow; row < toRow; row++) {
+    if (frozen.has(row) || ctx.line(row).trim() === "") continue;
+    edits.push({ range: { start: { row, column: 0 }, end: { row, column: 0 } }, newText: unit });
+  }
+  return edits;
+}
