@@ -2,7 +2,9 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Fix, TextEdit } from "../analysis/finding";
-import { localBindings, type Binding } from "../analysis/scopes";
+import type { SemanticModel } from "../analysis/model/semantic-model";
+import { defineFact } from "../analysis/model/facts";
+import { referenceTo } from "../analysis/support/import-fix";
 
 const NESTED_SCOPES = new Set(["function_definition", "lambda", "class_definition"]);
 const RECEIVERS = new Set(["self", "cls", "mcs", "mcls", "metacls", "klass"]);
@@ -22,7 +24,7 @@ export const decoratorWithoutWrapsRule: Rule = {
   name: "decorator-without-wraps",
   knowledge: "decorator-without-wraps",
   severity: "warning",
-  nodeTypes: ["function_definition", "decorator"],
+  nodeTypes: ["function_definition"],
   messages: {
     message: {
       en: "`{wrapper}` replaces `{param}` without `@functools.wraps({param})`, so the decorated function reports the name `{wrapper}` and loses its docstring, `__qualname__` and `__wrapped__`.",
@@ -31,35 +33,30 @@ export const decoratorWithoutWrapsRule: Rule = {
     },
     fix: { en: "Add @{decorator}({param})", ko: "@{decorator}({param}) 추가", "zh-cn": "添加 @{decorator}({param})" },
   },
-  // Whether a wrapper's decorator is applied anywhere in the file: every chunk tells its `@` names.
-  summarize(ctx) {
-    return [...decoratorNames(ctx)].sort().join(" ");
-  },
   check(ctx) {
     const findings = [];
-    const bindingsOf = localBindings;
     let used: Set<string> | undefined;
+    // Whether a wrapper's decorator is applied anywhere in the file: every unit tells its `@` names.
+    const decoratorNames = () => (used ??= new Set(ctx.model.fileFact(DECORATOR_NAMES).flat()));
     for (const outer of ctx.nodes("function_definition")) {
       const body = outer.childForFieldName("body");
       // A wrapper is a def inside: most functions have none, and their text says so at once.
       if (!body || !/\bdef\s/.test(body.text)) continue;
       const returned = returnedNames(body);
       if (returned.size === 0) continue;
-      const outerBindings = bindingsOf(outer);
       for (const wrapper of innerDefinitions(body)) {
         const name = wrapper.childForFieldName("name");
         if (!name || !returned.has(name.text)) continue;
         // Decorated wrappers may copy the metadata themselves (a custom wraps, a caching decorator...).
         if (wrapper.parent?.type === "decorated_definition") continue;
         // The name must mean this def alone: `wrapper = wraps(f)(wrapper)` rebinds it.
-        const binding = outerBindings.get(name.text);
-        if (binding?.kind !== "function" || !binding.node?.equals(wrapper)) continue;
-        const called = calledParameter(wrapper, outer, bindingsOf);
+        const binding = ctx.model.binding(name);
+        if (binding?.kind !== "function" || !binding.definition?.equals(wrapper)) continue;
+        const called = calledParameter(ctx.model, wrapper, outer);
         if (!called) continue;
         const { param } = called;
         // Only decorators: a generic `*args, **kwargs` wrapper, or a function this file applies with `@`.
-        used ??= new Set(ctx.summaries().flatMap((names) => names.split(" ").filter(Boolean)));
-        if (!forwardsArguments(wrapper, called.calls, bindingsOf) && !usedAsDecorator(outer, used)) continue;
+        if (!forwardsArguments(ctx.model, wrapper, called.calls) && !usedAsDecorator(ctx.model, outer, decoratorNames())) continue;
         // A wrapper with its own docstring presents itself as a new function; wraps would overwrite that.
         if (hasDocstring(wrapper)) continue;
         if (copiesMetadata(body, name.text)) continue;
@@ -67,7 +64,7 @@ export const decoratorWithoutWrapsRule: Rule = {
           ctx.finding(
             { start: wrapper.startPosition, end: name.endPosition },
             ctx.t("message", { wrapper: name.text, param }),
-            addWraps(ctx, wrapper, param, bindingsOf),
+            addWraps(ctx, wrapper, param),
           ),
         );
       }
@@ -121,12 +118,9 @@ function innerDefinitions(body: Node): Node[] {
  * parameter counts: one with a default, `*args`, or a method's `self`/`cls` is not the function
  * being decorated. Returns the calls too.
  */
-function calledParameter(
-  wrapper: Node,
-  outer: Node,
-  bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>,
-): { param: string; calls: Node[] } | undefined {
-  const candidates = plainParameters(outer);
+function calledParameter(model: SemanticModel, wrapper: Node, outer: Node): { param: string; calls: Node[] } | undefined {
+  const candidates = plainParameters(model, outer);
+  const outerScope = model.scopeFor(outer);
   let param: string | undefined;
   const calls: Node[] = [];
   const visit = (node: Node): void => {
@@ -139,7 +133,7 @@ function calledParameter(
           callee?.type === "identifier" &&
           candidates.has(callee.text) &&
           (param === undefined || param === callee.text) &&
-          meansOuter(callee, outer, bindingsOf)
+          model.resolve(callee)?.scope === outerScope
         ) {
           param = callee.text;
           calls.push(child);
@@ -154,20 +148,20 @@ function calledParameter(
 }
 
 /** Parameters without defaults or stars, minus the receiver of a method. */
-function plainParameters(outer: Node): Set<string> {
+function plainParameters(model: SemanticModel, outer: Node): Set<string> {
   const names = new Set<string>();
-  const parameters = outer.childForFieldName("parameters")?.namedChildren ?? [];
-  let owner: Node | null = outer.parent;
-  if (owner?.type === "decorated_definition") owner = owner.parent;
-  const isMethod = owner?.type === "block" && owner.parent?.type === "class_definition";
+  const parameters = outer.childForFieldName("parameters");
+  // `__new__` is static, yet Python hands it the class first all the same.
+  const method = parameters ? model.owner(parameters).method : undefined;
+  const hasReceiver = method !== undefined && (method.kind !== "static" || outer.childForFieldName("name")?.text === "__new__");
   let first = true;
-  for (const parameter of parameters) {
+  for (const parameter of parameters?.namedChildren ?? []) {
     if (!parameter || parameter.type === "comment") continue;
     const name =
       parameter.type === "identifier" ? parameter.text : parameter.type === "typed_parameter" ? parameter.namedChild(0)?.text : undefined;
     // A method's receiver is not the decorated function; a plain helper in a class body
     // (`def _deprecate(func)` used while the class is built) keeps its first parameter.
-    const skip = first && isMethod && !isStaticMethod(outer) && RECEIVERS.has(name ?? "");
+    const skip = first && hasReceiver && RECEIVERS.has(name ?? "");
     first = false;
     if (name && parameter.namedChild(0)?.type !== "list_splat_pattern" && parameter.namedChild(0)?.type !== "dictionary_splat_pattern" && !skip) {
       names.add(name);
@@ -176,21 +170,14 @@ function plainParameters(outer: Node): Set<string> {
   return names;
 }
 
-function isStaticMethod(method: Node): boolean {
-  const decorated = method.parent;
-  if (decorated?.type !== "decorated_definition") return false;
-  return decorated.namedChildren.some((child) => child?.type === "decorator" && child.text.replace(/\s/g, "") === "@staticmethod");
-}
-
 /** The wrapper hands its own `*args` / `**kwargs`, unchanged, to the wrapped call: a generic wrapper. */
-function forwardsArguments(wrapper: Node, calls: readonly Node[], bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
+function forwardsArguments(model: SemanticModel, wrapper: Node, calls: readonly Node[]): boolean {
   const stars = new Set<string>();
-  const own = bindingsOf(wrapper);
   for (const parameter of wrapper.childForFieldName("parameters")?.namedChildren ?? []) {
     if (parameter?.type === "list_splat_pattern" || parameter?.type === "dictionary_splat_pattern") {
-      const name = parameter.namedChild(0)?.text;
+      const name = parameter.namedChild(0);
       // `args = list(args)` makes them new values: the call no longer forwards what came in.
-      if (name && own.get(name)?.kind === "parameter") stars.add(name);
+      if (name && model.binding(name)?.kind === "parameter") stars.add(name.text);
     }
   }
   if (stars.size === 0) return false;
@@ -202,10 +189,12 @@ function forwardsArguments(wrapper: Node, calls: readonly Node[], bindingsOf: (s
   );
 }
 
-/** Names used as `@name` or `@name(...)` in this part of the file. */
-function decoratorNames(ctx: RuleContext): Set<string> {
+/** The names a unit uses as `@name`, `@name(...)` or `@x.name(...)`, sorted. */
+const DECORATOR_NAMES = defineFact("decorator-without-wraps:decorator-names", (nodes, unit): string[] => {
   const names = new Set<string>();
-  for (const decorator of ctx.nodes("decorator")) {
+  // The search runs inside the WebAssembly, cheaper than a walk of every node; holes are other units'.
+  for (const decorator of nodes.flatMap((node) => node.descendantsOfType("decorator"))) {
+    if (!decorator || decorator.hasError || unit.holes.some((hole) => decorator.startIndex >= hole.start && decorator.startIndex < hole.end)) continue;
     let target = decorator.namedChildren.find((child) => child?.type !== "comment") ?? null;
     if (target?.type === "call") target = target.childForFieldName("function");
     if (target?.type === "identifier") names.add(target.text);
@@ -214,27 +203,18 @@ function decoratorNames(ctx: RuleContext): Set<string> {
       if (attribute) names.add(attribute);
     }
   }
-  return names;
-}
+  return [...names].sort();
+});
 
 /** The decorator, or the factory that returns it, is applied with `@` in this file. */
-function usedAsDecorator(outer: Node, used: ReadonlySet<string>): boolean {
+function usedAsDecorator(model: SemanticModel, outer: Node, used: ReadonlySet<string>): boolean {
   const name = outer.childForFieldName("name")?.text;
-  if (name && used.has(name)) return true;
-  for (let scope = outer.parent; scope; scope = scope.parent) {
-    if (scope.type !== "function_definition") continue;
-    const factory = scope.childForFieldName("name")?.text;
-    const body = scope.childForFieldName("body");
-    return factory !== undefined && used.has(factory) && body !== null && name !== undefined && returnedNames(body).has(name);
-  }
-  return false;
-}
-
-function meansOuter(identifier: Node, outer: Node, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
-  for (let scope = identifier.parent; scope && !scope.equals(outer); scope = scope.parent) {
-    if ((scope.type === "function_definition" || scope.type === "lambda") && bindingsOf(scope).has(identifier.text)) return false;
-  }
-  return true;
+  if (name === undefined) return false;
+  if (used.has(name)) return true;
+  const factory = model.owner(outer).function;
+  const factoryName = factory?.childForFieldName("name")?.text;
+  const body = factory?.childForFieldName("body");
+  return factoryName !== undefined && used.has(factoryName) && body !== null && body !== undefined && returnedNames(body).has(name);
 }
 
 /**
@@ -272,96 +252,29 @@ function copiesMetadata(body: Node, wrapper: string): boolean {
 
 /**
  * `@functools.wraps(param)` above the wrapper, spelled the way the file already imports it
- * (`@wraps`, `@ft.wraps`), or with `import functools` added after the module docstring,
- * `__future__` imports and leading comments. No fix when the name it needs is taken.
+ * (`@wraps`, `@ft.wraps`), or with `import functools` added at the top of the module. No fix
+ * when the name it needs is taken.
  */
-function addWraps(ctx: RuleContext, wrapper: Node, param: string, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): Fix | undefined {
-  const line = ctx.text.split("\n")[wrapper.startPosition.row] ?? "";
-  const indent = line.slice(0, wrapper.startPosition.column);
+function addWraps(ctx: RuleContext, wrapper: Node, param: string): Fix | undefined {
+  const indent = ctx.line(wrapper.startPosition.row).slice(0, wrapper.startPosition.column);
   if (!/^[ \t]*$/.test(indent)) return undefined;
-  const free = (name: string) => !boundAround(wrapper, name, bindingsOf);
-  const imported = moduleImports(ctx);
-  let decorator: string | undefined;
-  const edits: TextEdit[] = [];
-  const moduleAlias = [...imported.entries()].find(([local, target]) => target === "functools" && free(local));
-  const wrapsName = [...imported.entries()].find(([local, target]) => target === "functools.wraps" && free(local));
-  if (wrapsName) decorator = wrapsName[0];
-  else if (moduleAlias) decorator = `${moduleAlias[0]}.wraps`;
-  else {
-    if (ctx.file.imports.has("functools") || !free("functools")) return undefined;
-    const insert = importInsertion(ctx);
-    if (!insert) return undefined;
-    edits.push(insert);
-    decorator = "functools.wraps";
-  }
+  const spelling = wrapsSpelling(ctx.model, wrapper);
+  if (!spelling) return undefined;
+  const { decorator, importEdit } = spelling;
+  const edits: TextEdit[] = importEdit ? [importEdit] : [];
   edits.push({ range: { start: wrapper.startPosition, end: wrapper.startPosition }, newText: `@${decorator}(${param})\n${indent}` });
   return { title: ctx.t("fix", { decorator, param }), edits, safe: true };
 }
 
-/** Local name -> imported target, for imports at module level only (a function's imports are its own). */
-function moduleImports(ctx: RuleContext): Map<string, string> {
-  const imports = new Map<string, string>();
-  // Module-level statements only, read from the tree: they may lie in another chunk than this one.
-  const topLevel = ctx.tree.rootNode.namedChildren.filter((node): node is Node => node !== null);
-  for (const node of topLevel) {
-    if (node.type !== "import_statement") continue;
-    for (const item of node.childrenForFieldName("name")) {
-      if (item.type === "dotted_name" && item.text === "functools") imports.set("functools", "functools");
-      else if (item.type === "aliased_import" && item.childForFieldName("name")?.text === "functools") {
-        const alias = item.childForFieldName("alias")?.text;
-        if (alias) imports.set(alias, "functools");
-      }
-    }
+/** How the decorator above `wrapper` names `functools.wraps`: a module-level `from functools import wraps` first, then the module. */
+function wrapsSpelling(model: SemanticModel, wrapper: Node): { decorator: string; importEdit?: TextEdit } | undefined {
+  for (const [name, qualified] of model.moduleImports()) {
+    if (qualified !== "functools.wraps") continue;
+    // Still that import where the decorator runs, not a name the outer function rebinds.
+    const meaning = model.resolveName(name, wrapper);
+    if (meaning?.bindings.some((binding) => binding.kind === "import" && binding.qualified === qualified)) return { decorator: name };
   }
-  for (const node of topLevel) {
-    if (node.type !== "import_from_statement" || node.childForFieldName("module_name")?.text !== "functools") continue;
-    for (const item of node.childrenForFieldName("name")) {
-      if (item.type === "dotted_name" && item.text === "wraps") imports.set("wraps", "functools.wraps");
-      else if (item.type === "aliased_import" && item.childForFieldName("name")?.text === "wraps") {
-        const alias = item.childForFieldName("alias")?.text;
-        if (alias) imports.set(alias, "functools.wraps");
-      }
-    }
-  }
-  // A module-level name imported twice (say `wraps` from two modules) is ambiguous: drop it.
-  for (const [local] of imports) if (ctx.file.imports.get(local) !== imports.get(local)) imports.delete(local);
-  return imports;
-}
-
-/** Whether a function around `node`, or the module, binds `name` itself (not by import). */
-function boundAround(node: Node, name: string, bindingsOf: (scope: Node) => ReadonlyMap<string, Binding>): boolean {
-  for (let scope: Node | null = node.parent; scope; scope = scope.parent) {
-    if ((scope.type === "function_definition" || scope.type === "lambda" || scope.type === "module") && bindingsOf(scope).has(name)) return true;
-  }
-  return false;
-}
-
-/** Where `import functools` goes: after the docstring, `__future__` imports and comments that open the file. */
-function importInsertion(ctx: RuleContext): TextEdit | undefined {
-  const root = ctx.tree.rootNode;
-  let after: Node | undefined;
-  let index = 0;
-  for (const child of root.namedChildren) {
-    if (!child) continue;
-    const isDocstring =
-      index === 0 &&
-      child.type === "expression_statement" &&
-      child.namedChildCount === 1 &&
-      (child.namedChild(0)?.type === "string" || child.namedChild(0)?.type === "concatenated_string");
-    if (child.type === "comment" || isDocstring || child.type === "future_import_statement") {
-      if (child.type !== "comment") index++;
-      after = child;
-      continue;
-    }
-    // Something shares a line with what we skip (`"""doc"""; import os`): do not guess.
-    if (after && child.startPosition.row === after.endPosition.row) return undefined;
-    break;
-  }
-  if (!after) return { range: { start: { row: 0, column: 0 }, end: { row: 0, column: 0 } }, newText: "import functools\n" };
-  const lines = ctx.text.split("\n");
-  const row = after.endPosition.row;
-  if (/\\\s*$/.test(lines[row] ?? "")) return undefined;
-  if (row + 1 < lines.length) return { range: { start: { row: row + 1, column: 0 }, end: { row: row + 1, column: 0 } }, newText: "import functools\n" };
-  const end = { row, column: (lines[row] ?? "").length };
-  return { range: { start: end, end }, newText: "\nimport functools" };
+  const module = referenceTo(model, "functools", "functools", "import functools", wrapper);
+  if (!module) return undefined;
+  return module.importEdit ? { decorator: `${module.text}.wraps`, importEdit: module.importEdit } : { decorator: `${module.text}.wraps` };
 }

@@ -2,14 +2,12 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Fix } from "../analysis/finding";
-import { localBindings, parameterNames } from "../analysis/scopes";
+import { decoratorsOf } from "../analysis/model/class-members";
+import { alwaysReached, evaluateCondition } from "../analysis/support/reachability";
 
 const NESTED_SCOPES = new Set(["function_definition", "lambda", "class_definition"]);
-const COMPREHENSIONS = new Set(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 /** Handlers that would catch the RecursionError and so turn the recursion into something else. */
 const BROAD_HANDLERS = new Set(["Exception", "BaseException", "RuntimeError", "RecursionError"]);
-/** Statements that may leave the method (or loop) early; `assert` raises for some names. */
-const EXITS = new Set(["return_statement", "raise_statement", "break_statement", "continue_statement", "assert_statement"]);
 
 export const getattributeSelfAccessRule: Rule = {
   code: "PYM012",
@@ -29,22 +27,25 @@ export const getattributeSelfAccessRule: Rule = {
     const findings = [];
     for (const method of ctx.nodes("function_definition")) {
       if (method.childForFieldName("name")?.text !== "__getattribute__" || method.firstChild?.type === "async") continue;
-      const owner = ownerClass(method);
-      const parameters = method.childForFieldName("parameters");
       const body = method.childForFieldName("body");
-      if (!owner || !parameters || !body) continue;
+      const parameters = method.childForFieldName("parameters");
+      if (!body || !parameters) continue;
+      // Only a plain method: a decorator may hand Python something other than this function.
+      const owner = decoratorsOf(method).length === 0 ? ctx.model.owner(body).method?.class : undefined;
+      if (!owner) continue;
       const selfNode = parameterIdentifier(parameters.namedChild(0));
-      if (!selfNode || ctx.file.binding(selfNode)?.kind !== "parameter") continue;
+      if (!selfNode || ctx.model.binding(selfNode)?.kind !== "parameter") continue;
       const nameNode = parameterIdentifier(parameters.namedChild(1));
-      const nameParameter = nameNode && ctx.file.binding(nameNode)?.kind === "parameter" ? nameNode.text : undefined;
+      const nameParameter = nameNode && ctx.model.binding(nameNode)?.kind === "parameter" ? nameNode.text : undefined;
       // `self.__class__ = Other` swaps the class, so later reads no longer come back here (lazy modules).
       if (reassignsClass(body)) continue;
-      const fixKind = replacementKind(ctx, owner, method);
+      const fixKind = replacementKind(ctx, owner, body);
       for (const read of selfReads(body, selfNode.text)) {
         const attribute = read.childForFieldName("attribute")?.text;
         if (!attribute) continue;
         const runtimeName = mangle(attribute, owner.childForFieldName("name")?.text ?? "");
-        if (!alwaysReached(read, body, runtimeName, nameParameter)) continue;
+        const evaluate = (condition: Node) => (nameParameter ? evaluateCondition(condition, nameParameter, runtimeName) : undefined);
+        if (!alwaysReached(read, body, evaluate) || caughtAround(read, body)) continue;
         const replacement =
           fixKind === "super" ? `super().__getattribute__("${runtimeName}")` : `object.__getattribute__(${selfNode.text}, "${runtimeName}")`;
         const args = { read: read.text, attribute: runtimeName, replacement };
@@ -62,12 +63,6 @@ function parameterIdentifier(parameter: Node | null): Node | undefined {
   if (parameter.type !== "typed_parameter" && parameter.type !== "default_parameter" && parameter.type !== "typed_default_parameter") return undefined;
   const name = parameter.childForFieldName("name") ?? parameter.namedChild(0);
   return name?.type === "identifier" ? name : undefined;
-}
-
-/** The class whose body directly holds this plain (undecorated) method. */
-function ownerClass(method: Node): Node | undefined {
-  const block = method.parent;
-  return block?.type === "block" && block.parent?.type === "class_definition" ? block.parent : undefined;
 }
 
 /** Every `self.<name>` read in the method's own scope (nested functions, lambdas and classes excluded). */
@@ -121,142 +116,12 @@ function isWriteTarget(attribute: Node): boolean {
   return false;
 }
 
-/**
- * True when a call `__getattribute__(self, "<attribute>")` certainly runs this read again: every
- * branch on the way is taken for that name, no earlier statement can leave the method first, and
- * no handler catches the RecursionError. Conditions we cannot evaluate make the read uncertain.
- */
-function alwaysReached(read: Node, body: Node, attribute: string, nameParameter: string | undefined): boolean {
-  const evaluate = (condition: Node | null) => (condition ? evaluateCondition(condition, attribute, nameParameter) : undefined);
-  let node = read;
-  for (let parent = node.parent; parent && !node.equals(body); node = parent, parent = parent.parent) {
-    if (COMPREHENSIONS.has(parent.type)) {
-      // Only the first iterable runs in the method itself, once; the rest runs per item, maybe never.
-      const first = parent.namedChildren.find((child) => child?.type === "for_in_clause");
-      if (!first?.equals(node)) return false;
-      continue;
-    }
-    if (parent.type === "for_in_clause") {
-      if (!parent.childForFieldName("right")?.equals(node)) return false;
-      continue;
-    }
-    switch (parent.type) {
-      case "block": {
-        for (const sibling of parent.namedChildren) {
-          if (!sibling || sibling.equals(node)) break;
-          if (mayExit(sibling, attribute, nameParameter)) return false;
-        }
-        break;
-      }
-      case "if_statement":
-      case "elif_clause":
-      case "else_clause": {
-        const statement = parent.type === "if_statement" ? parent : parent.parent;
-        if (!statement || statement.type !== "if_statement") return false;
-        if (!ifBranchTaken(statement, parent, node, evaluate)) return false;
-        if (parent.type !== "if_statement") {
-          node = parent; // step over the clause to the if statement
-          parent = statement;
-        }
-        break;
-      }
-      case "conditional_expression": {
-        const [whenTrue, condition, whenFalse] = parent.namedChildren;
-        if (whenTrue?.equals(node) && evaluate(condition) !== true) return false;
-        if (whenFalse?.equals(node) && evaluate(condition) !== false) return false;
-        break;
-      }
-      case "boolean_operator": {
-        const left = parent.childForFieldName("left");
-        if (!left || left.equals(node)) break;
-        const operator = parent.childForFieldName("operator")?.text;
-        if (evaluate(left) !== (operator === "and")) return false;
-        break;
-      }
-      case "while_statement":
-        if (!parent.childForFieldName("condition")?.equals(node) && evaluate(parent.childForFieldName("condition")) !== true) return false;
-        break;
-      case "for_statement":
-        if (!parent.childForFieldName("right")?.equals(node)) return false;
-        break;
-      case "try_statement":
-        if (!parent.childForFieldName("body")?.equals(node) || hasBroadHandler(parent)) return false;
-        break;
-      case "finally_clause":
-        break;
-      case "except_clause":
-      case "except_group_clause":
-      case "case_clause":
-      case "match_statement":
-        if (!(parent.type === "match_statement" && parent.childForFieldName("subject")?.equals(node))) return false;
-        break;
-      default:
-        break;
-    }
-  }
-  return true;
-}
-
-/**
- * Whether the branch holding `child` runs for this name: the `if` condition itself always runs;
- * the consequence needs the condition true; an `elif`/`else` needs all earlier conditions false.
- */
-function ifBranchTaken(statement: Node, clause: Node, child: Node, evaluate: (condition: Node | null) => boolean | undefined): boolean {
-  const condition = statement.childForFieldName("condition");
-  if (clause.equals(statement)) {
-    if (condition?.equals(child)) return true;
-    return evaluate(condition) === true;
-  }
-  if (evaluate(condition) !== false) return false;
-  for (const alternative of statement.childrenForFieldName("alternative")) {
-    if (!alternative) continue;
-    const altCondition = alternative.childForFieldName("condition");
-    if (alternative.equals(clause)) {
-      if (alternative.type === "else_clause" || altCondition?.equals(child)) return true;
-      return evaluate(altCondition) === true;
-    }
-    if (evaluate(altCondition) !== false) return false;
+/** A `try` around the read whose handler would catch the RecursionError and so end the recursion. */
+function caughtAround(read: Node, body: Node): boolean {
+  for (let node = read, parent = read.parent; parent && !node.equals(body); node = parent, parent = parent.parent) {
+    if (parent.type === "try_statement" && parent.childForFieldName("body")?.equals(node) && hasBroadHandler(parent)) return true;
   }
   return false;
-}
-
-/** Whether a statement before the read may leave the method (or the loop) first for this name. */
-function mayExit(statement: Node, attribute: string, nameParameter: string | undefined): boolean {
-  if (statement.type === "assert_statement") {
-    const condition = statement.namedChild(0);
-    return !condition || evaluateCondition(condition, attribute, nameParameter) !== true;
-  }
-  if (EXITS.has(statement.type)) return true;
-  if (!containsExit(statement)) return false;
-  if (statement.type !== "if_statement") return true;
-  // An `if` whose exiting branches are certainly not taken for this name is harmless.
-  const evaluate = (condition: Node | null) => (condition ? evaluateCondition(condition, attribute, nameParameter) : undefined);
-  const consequence = statement.childForFieldName("consequence");
-  const condition = statement.childForFieldName("condition");
-  let earlierFalse = true;
-  const conditionValue = evaluate(condition);
-  if (consequence && containsExit(consequence) && conditionValue !== false) return true;
-  if (conditionValue !== false) earlierFalse = false;
-  for (const alternative of statement.childrenForFieldName("alternative")) {
-    if (!alternative) continue;
-    if (!containsExit(alternative)) {
-      const value = evaluate(alternative.childForFieldName("condition"));
-      if (alternative.type === "elif_clause" && value !== false) earlierFalse = false;
-      continue;
-    }
-    if (!earlierFalse) return true;
-    if (alternative.type === "else_clause") return true;
-    const value = evaluate(alternative.childForFieldName("condition"));
-    if (value !== false) return true;
-  }
-  return false;
-}
-
-function containsExit(node: Node): boolean {
-  return node.namedChildren.some((child) => {
-    if (!child || NESTED_SCOPES.has(child.type)) return false;
-    return EXITS.has(child.type) || containsExit(child);
-  });
 }
 
 function hasBroadHandler(statement: Node): boolean {
@@ -274,99 +139,6 @@ function hasBroadHandler(statement: Node): boolean {
   return false;
 }
 
-/**
- * The value of a condition on the name parameter when it equals `attribute`: comparisons with
- * string literals (`==`, `!=`, `in`, `not in`), `.startswith()`/`.endswith()`, `not`, `and`,
- * `or`. Undefined when the condition depends on anything else.
- */
-function evaluateCondition(condition: Node, attribute: string, nameParameter: string | undefined): boolean | undefined {
-  if (!nameParameter) return undefined;
-  const isName = (node: Node | null) => node?.type === "identifier" && node.text === nameParameter;
-  switch (condition.type) {
-    case "parenthesized_expression": {
-      const inner = condition.namedChild(0);
-      return condition.namedChildCount === 1 && inner ? evaluateCondition(inner, attribute, nameParameter) : undefined;
-    }
-    case "not_operator": {
-      const argument = condition.childForFieldName("argument");
-      const value = argument ? evaluateCondition(argument, attribute, nameParameter) : undefined;
-      return value === undefined ? undefined : !value;
-    }
-    case "boolean_operator": {
-      const left = condition.childForFieldName("left");
-      const right = condition.childForFieldName("right");
-      const a = left ? evaluateCondition(left, attribute, nameParameter) : undefined;
-      const b = right ? evaluateCondition(right, attribute, nameParameter) : undefined;
-      if (condition.childForFieldName("operator")?.text === "and") {
-        if (a === false || b === false) return false;
-        return a === true && b === true ? true : undefined;
-      }
-      if (a === true || b === true) return true;
-      return a === false && b === false ? false : undefined;
-    }
-    case "comparison_operator": {
-      const operands = condition.namedChildren.filter((child): child is Node => child !== null && child.type !== "comment");
-      const operators = condition.children.filter((child): child is Node => child !== null && !child.isNamed).map((child) => child.text);
-      const operator = operators.join(" ");
-      if (operands.length !== 2) return undefined;
-      const [left, right] = operands;
-      if (operator === "==" || operator === "!=") {
-        const literal = isName(left) ? stringValue(right) : isName(right) ? stringValue(left) : undefined;
-        if (literal === undefined) return undefined;
-        return (literal === attribute) === (operator === "==");
-      }
-      if ((operator === "in" || operator === "not in") && isName(left)) {
-        const members = stringCollection(right);
-        if (!members) return undefined;
-        return members.includes(attribute) === (operator === "in");
-      }
-      return undefined;
-    }
-    case "call": {
-      const callee = condition.childForFieldName("function");
-      const method = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : undefined;
-      if (!callee || !isName(callee.childForFieldName("object")) || (method !== "startswith" && method !== "endswith")) return undefined;
-      const args = condition.childForFieldName("arguments");
-      if (args?.type !== "argument_list" || args.namedChildCount !== 1) return undefined;
-      const arg = args.namedChild(0);
-      const single = arg ? stringValue(arg) : undefined;
-      const affixes = single !== undefined ? [single] : arg ? stringCollection(arg, true) : undefined;
-      if (!affixes) return undefined;
-      return affixes.some((affix) => (method === "startswith" ? attribute.startsWith(affix) : attribute.endsWith(affix)));
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The value of a plain string literal without escapes or interpolation. */
-function stringValue(node: Node | null): string | undefined {
-  if (node?.type !== "string") return undefined;
-  const start = node.child(0)?.text ?? "";
-  if (!/^[rRuU]?['"]{1,3}$/.test(start)) return undefined;
-  let value = "";
-  for (const child of node.namedChildren) {
-    if (!child || child.type === "string_start" || child.type === "string_end") continue;
-    if (child.type !== "string_content" || child.namedChildCount > 0) return undefined;
-    value += child.text;
-  }
-  return value;
-}
-
-/** The strings of a tuple, list or set display of string literals (only tuples for str methods). */
-function stringCollection(node: Node, tupleOnly = false): string[] | undefined {
-  const allowed = tupleOnly ? ["tuple"] : ["tuple", "list", "set"];
-  if (!allowed.includes(node.type)) return undefined;
-  const values: string[] = [];
-  for (const child of node.namedChildren) {
-    if (!child || child.type === "comment") continue;
-    const value = stringValue(child);
-    if (value === undefined) return undefined;
-    values.push(value);
-  }
-  return values;
-}
-
 /** Private names (`__x`, not `__x__`) are mangled to `_Class__x` inside the class body. */
 function mangle(attribute: string, className: string): string {
   if (!attribute.startsWith("__") || attribute.endsWith("__")) return attribute;
@@ -382,20 +154,14 @@ type ReplacementKind = "object" | "super" | "none";
  * base's own lookup (a proxy or framework base may define one) that `object`'s would skip.
  * No fix when the needed builtin name is shadowed.
  */
-function replacementKind(ctx: RuleContext, owner: Node, method: Node): ReplacementKind {
+function replacementKind(ctx: RuleContext, owner: Node, body: Node): ReplacementKind {
   const bases = owner.childForFieldName("superclasses");
   const positional = (bases?.namedChildren ?? []).filter((child) => child !== null && child.type !== "keyword_argument" && child.type !== "comment");
   const onlyObject = positional.every((base) => base !== null && base.type === "identifier" && base.text === "object");
   const builtin = onlyObject ? "object" : "super";
-  if (ctx.file.imports.has(builtin) || localBindings(ctx.tree.rootNode).has(builtin)) return "none";
-  for (let scope: Node | null = method; scope; scope = scope.parent) {
-    if (scope.type === "function_definition" || scope.type === "lambda") {
-      if (localBindings(scope).has(builtin)) return "none";
-      const parameters = scope.childForFieldName("parameters");
-      if (parameters && parameterNames(parameters).includes(builtin)) return "none";
-    }
-  }
-  return onlyObject ? "object" : "super";
+  // Whatever binds the name where the method's code runs (the method, a function around it, the module) shadows the builtin.
+  if (ctx.model.resolveName(builtin, body)) return "none";
+  return builtin;
 }
 
 function fixFor(read: Node, kind: ReplacementKind, replacement: string, title: string): Fix | undefined {
