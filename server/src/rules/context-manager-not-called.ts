@@ -72,8 +72,15 @@ function managerExpression(item: Node): Node | null {
 }
 
 function describeFactory(ctx: RuleContext, expression: Node): string | undefined {
-  const qualified = ctx.file.qualifiedName(expression);
+  const qualified = ctx.model.qualifiedName(expression);
   if (qualified && KNOWN_FACTORIES.has(qualified)) return qualified === "builtins.open" ? "function" : "class";
-  const localClass = ctx.file.localClass(expression);
-  return localClass && ctx.file.classDefines(localClass, ENTER_METHODS) ? "class" : undefined;
+  const binding = ctx.model.binding(expression);
+  if (binding?.kind !== "class") return undefined;
+  if (binding.scope === ctx.model.module) {
+    // Only the class's members are read, so editing inside its methods does not recheck every `with`.
+    const members = ctx.model.moduleClassMembers(expression.text);
+    return ENTER_METHODS.some((name) => members?.get(name)?.kind === "method") ? "class" : undefined;
+  }
+  const localClass = ctx.model.localClass(expression);
+  return localClass && ctx.model.classDefines(localClass, ENTER_METHODS) ? "class" : undefined;
 }

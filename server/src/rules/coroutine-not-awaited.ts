@@ -2,7 +2,10 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { parameterNames } from "../analysis/scopes";
+import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { decoratorsOf, methodKindOf } from "../analysis/model/class-members";
+import { defineQuery } from "../analysis/model/semantic-model";
+import { containsYield, definitionOf, enclosingDefinition, isAsyncDef, parameterNames } from "../analysis/support/syntax";
 
 /**
  * `asyncio` functions defined with `async def` (checked with inspect.iscoroutinefunction on 3.8 to
@@ -36,12 +39,48 @@ const ASYNCIO_COROUTINES = new Set([
 /** Decorators that leave an `async def` method a coroutine function when called through self/cls. */
 const METHOD_DECORATORS = new Set(["builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod"]);
 
+/** What a unit of a class tells about its methods: which are async generators, and which attribute names it assigns. */
+interface MethodFacts {
+  generators: string[];
+  assigned: string[];
+}
+
+const CLASS_METHODS = defineFact("coroutine-not-awaited:class-methods", (nodes, unit): MethodFacts => {
+  const facts: MethodFacts = { generators: [], assigned: [] };
+  for (const top of nodes) {
+    const definition = definitionOf(top);
+    const members = definition?.type === "class_definition" ? (definition.childForFieldName("body")?.namedChildren ?? []) : [top];
+    for (const member of members) {
+      if (!member || unit.holes.some((hole) => member.startIndex >= hole.start && member.startIndex < hole.end)) continue;
+      const method = definitionOf(member);
+      const name = method?.childForFieldName("name")?.text;
+      if (method && name && isAsyncDef(method) && containsYield(method)) facts.generators.push(name);
+    }
+  }
+  forEachUnitNode(nodes, unit, (node) => {
+    if (node.type !== "assignment" && node.type !== "augmented_assignment") return;
+    const left = node.childForFieldName("left");
+    if (left) facts.assigned.push(...assignedAttributes(left));
+  });
+  return facts;
+});
+
+/**
+ * Whether module-level `name` is a plain coroutine function: asked by name, so an edit in its
+ * body rechecks callers only when the answer changes. (A query's name must not hold ":", which
+ * the model reads as the end of the name.)
+ */
+const COROUTINE_FUNCTION = defineQuery("coroutine-not-awaited.coroutine-function", (model, name): boolean => {
+  const [only, ...others] = model.moduleBindings(name);
+  return only !== undefined && others.length === 0 && only.kind === "function" && isPlainCoroutineFunction(only.site);
+});
+
 export const coroutineNotAwaitedRule: Rule = {
   code: "PYM008",
   name: "coroutine-not-awaited",
   knowledge: "coroutine-not-awaited",
   severity: "warning",
-  nodeTypes: ["call", "function_definition"],
+  nodeTypes: ["call"],
   messages: {
     message: {
       en: "`{call}` only creates a coroutine object; without `await` its body never runs and the result is dropped (Python only warns later: \"coroutine ... was never awaited\"). Write `await {call}`.",
@@ -50,25 +89,15 @@ export const coroutineNotAwaitedRule: Rule = {
     },
     fix: { en: "Add await", ko: "await 추가", "zh-cn": "添加 await" },
   },
-  // Whether `async def f` is a coroutine function depends on its body (a `yield` makes it an async
-  // generator), which the engine's summary of other chunks leaves out: report it here.
-  summarize(ctx) {
-    return ctx
-      .nodes("function_definition")
-      .filter((definition) => isAsync(definition))
-      .map((definition) => `${definition.childForFieldName("name")?.text}:${yields(definition) ? "gen" : "coro"}`)
-      .join(" ");
-  },
   check(ctx) {
     const findings: Finding[] = [];
-    // Only calls inside an `async def` are judged: a file without the word has none.
-    if (!ctx.text.includes("async")) return findings;
     for (const call of ctx.nodes("call")) {
       if (!isDroppedStatement(call)) continue;
-      const method = enclosingAsyncFunction(call);
-      if (!method) continue;
+      // Only calls run directly by an `async def` body (not a nested def, lambda or class body) are judged.
+      const method = enclosingDefinition(call);
+      if (!method || !isAsyncDef(method)) continue;
       const callee = call.childForFieldName("function");
-      if (!callee || !callsCoroutineFunction(ctx, callee, method)) continue;
+      if (!callee || !callsCoroutineFunction(ctx, callee, call)) continue;
       const args = call.childForFieldName("arguments");
       const shown = `${callee.text}(${args && args.namedChildCount > 0 ? "..." : ""})`;
       findings.push(
@@ -94,27 +123,16 @@ function isDroppedStatement(call: Node): boolean {
   return parent?.type === "expression_statement" && parent.namedChildCount === 1;
 }
 
-/** The `async def` whose body runs this statement directly (not a nested def, lambda or class body). */
-function enclosingAsyncFunction(node: Node): Node | undefined {
-  for (let scope = node.parent; scope; scope = scope.parent) {
-    if (scope.type === "class_definition" || scope.type === "lambda") return undefined;
-    if (scope.type === "function_definition") return isAsync(scope) ? scope : undefined;
-  }
-  return undefined;
-}
-
-function isAsync(definition: Node): boolean {
-  return definition.firstChild?.type === "async";
-}
-
-function callsCoroutineFunction(ctx: RuleContext, callee: Node, method: Node): boolean {
-  const qualified = ctx.file.qualifiedName(callee);
+function callsCoroutineFunction(ctx: RuleContext, callee: Node, call: Node): boolean {
+  const qualified = ctx.model.qualifiedName(callee);
   if (qualified) return ASYNCIO_COROUTINES.has(qualified);
   if (callee.type === "identifier") {
-    const binding = ctx.file.binding(callee);
-    return binding?.kind === "function" && binding.node !== undefined && isPlainCoroutineFunction(binding.node);
+    const binding = ctx.model.binding(callee);
+    if (binding?.kind !== "function") return false;
+    if (binding.scope === ctx.model.module) return ctx.model.query(COROUTINE_FUNCTION, callee.text);
+    return binding.definition !== undefined && isPlainCoroutineFunction(binding.definition);
   }
-  if (callee.type === "attribute") return callsOwnCoroutineMethod(ctx, callee, method);
+  if (callee.type === "attribute") return callsOwnCoroutineMethod(ctx, callee, call);
   return false;
 }
 
@@ -123,22 +141,7 @@ function callsCoroutineFunction(ctx: RuleContext, callee: Node, method: Node): b
  * decorator may turn it into anything (`@asynccontextmanager`, a task factory), so those stay quiet.
  */
 function isPlainCoroutineFunction(definition: Node): boolean {
-  return definition.type === "function_definition" && isAsync(definition) && definition.parent?.type !== "decorated_definition" && !yields(definition);
-}
-
-/** True when the function's own body (not a nested scope) contains `yield`. */
-function yields(definition: Node): boolean {
-  const visit = (node: Node): boolean => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === "yield") return true;
-      if (child.type === "function_definition" || child.type === "class_definition" || child.type === "lambda") continue;
-      if (visit(child)) return true;
-    }
-    return false;
-  };
-  const body = definition.childForFieldName("body");
-  return body ? visit(body) : false;
+  return isAsyncDef(definition) && definition.parent?.type !== "decorated_definition" && !containsYield(definition);
 }
 
 /**
@@ -146,102 +149,38 @@ function yields(definition: Node): boolean {
  * defines `method` exactly once as an `async def` (for `cls`, a class- or staticmethod) and
  * nothing else in the class assigns an attribute of that name.
  */
-function callsOwnCoroutineMethod(ctx: RuleContext, callee: Node, method: Node): boolean {
+function callsOwnCoroutineMethod(ctx: RuleContext, callee: Node, call: Node): boolean {
   const object = callee.childForFieldName("object");
   const attribute = callee.childForFieldName("attribute")?.text;
   if (object?.type !== "identifier" || !attribute) return false;
-  const owner = ownerClass(method);
-  if (!owner) return false;
-  const kind = methodKind(ctx, method);
-  if (kind === "static") return false;
+  const { function: method, method: owner } = ctx.model.owner(call);
+  if (!method || !owner || owner.kind === "static") return false;
   const parameters = method.childForFieldName("parameters");
   const firstNode = parameters?.namedChild(0);
   // A plain first parameter (`self`, `self: "Worker"`), not `*args`.
   const plain = firstNode?.type === "identifier" || firstNode?.type === "typed_parameter";
   const first = parameters && plain ? parameterNames(parameters)[0] : undefined;
   if (!first || first !== object.text) return false;
-  if (ctx.file.binding(object)?.kind !== "parameter") return false;
-  const target = singleDefinition(owner, attribute);
-  if (!target || !isAsync(target) || yields(target)) return false;
-  const targetKind = methodKind(ctx, target);
-  if (targetKind === "other") return false;
-  if (kind === "class" && targetKind === "instance") return false;
-  return !assignsAttribute(owner, attribute);
+  if (ctx.model.binding(object)?.kind !== "parameter") return false;
+  // The class body binds the name once, by an `async def` whose decorators leave it a coroutine function.
+  const member = ctx.model.classMembers(owner.class).get(attribute);
+  if (ctx.model.scopeFor(owner.class)?.bindingsOf(attribute).length !== 1) return false;
+  if (member?.kind !== "method" || !isAsyncDef(member.node)) return false;
+  const qualify = (decorator: Node) => ctx.model.qualifiedName(decorator);
+  if (!decoratorsOf(member.node).every((decorator) => METHOD_DECORATORS.has(qualify(decorator) ?? ""))) return false;
+  if (owner.kind === "class" && methodKindOf(member.node, qualify) === "instance") return false;
+  // Its body (an async generator?) and the attributes other methods assign come from their units' facts.
+  return !ctx.model.classFact(CLASS_METHODS, owner.class).map((part) => part.value).some((facts) => facts.generators.includes(attribute) || facts.assigned.includes(attribute));
 }
 
-/** The class whose body directly holds this method (decorated or not). */
-function ownerClass(method: Node): Node | undefined {
-  const holder = method.parent?.type === "decorated_definition" ? method.parent : method;
-  const block = holder.parent;
-  return block?.type === "block" && block.parent?.type === "class_definition" ? block.parent : undefined;
-}
-
-type MethodKind = "instance" | "class" | "static" | "other";
-
-function methodKind(ctx: RuleContext, method: Node): MethodKind {
-  const decorated = method.parent?.type === "decorated_definition" ? method.parent : undefined;
-  if (!decorated) return "instance";
-  let kind: MethodKind = "instance";
-  for (const child of decorated.namedChildren) {
-    if (child?.type !== "decorator") continue;
-    const expression = child.namedChild(0);
-    const qualified = expression ? ctx.file.qualifiedName(expression) : undefined;
-    if (!qualified || !METHOD_DECORATORS.has(qualified)) return "other";
-    if (qualified === "builtins.staticmethod") kind = "static";
-    if (qualified === "builtins.classmethod") kind = "class";
+/** The attribute names an assignment target sets: `x` of `obj.x = ...` and of `a, obj.x = ...`. */
+function assignedAttributes(target: Node): string[] {
+  if (target.type === "attribute") {
+    const name = target.childForFieldName("attribute")?.text;
+    return name ? [name] : [];
   }
-  return kind;
-}
-
-/** The method called `name` when the class body defines that name once, by a `def`, and nothing else. */
-function singleDefinition(owner: Node, name: string): Node | undefined {
-  const body = owner.childForFieldName("body");
-  if (!body) return undefined;
-  let found: Node | undefined;
-  let count = 0;
-  for (const statement of body.namedChildren) {
-    if (!statement) continue;
-    const definition = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
-    if ((definition?.type === "function_definition" || definition?.type === "class_definition") && definition.childForFieldName("name")?.text === name) {
-      count++;
-      found = definition;
-    } else if (statement.type === "expression_statement") {
-      const assignment = statement.namedChild(0);
-      if (assignment?.type === "assignment" && bindsName(assignment.childForFieldName("left"), name)) count++;
-    }
-  }
-  return count === 1 && found?.type === "function_definition" ? found : undefined;
-}
-
-function bindsName(target: Node | null, name: string): boolean {
-  if (!target) return false;
-  if (target.type === "identifier") return target.text === name;
   if (target.type === "pattern_list" || target.type === "tuple_pattern" || target.type === "list_pattern") {
-    return target.namedChildren.some((child) => bindsName(child, name));
+    return target.namedChildren.flatMap((child) => (child ? assignedAttributes(child) : []));
   }
-  return false;
-}
-
-/** True when the class assigns `<something>.<name> = ...` anywhere (an instance attribute hiding the method). */
-function assignsAttribute(owner: Node, name: string): boolean {
-  const visit = (node: Node): boolean => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === "assignment" || child.type === "augmented_assignment") {
-        const left = child.childForFieldName("left");
-        if (left && targetsAttribute(left, name)) return true;
-      }
-      if (visit(child)) return true;
-    }
-    return false;
-  };
-  return visit(owner);
-}
-
-function targetsAttribute(target: Node, name: string): boolean {
-  if (target.type === "attribute") return target.childForFieldName("attribute")?.text === name;
-  if (target.type === "pattern_list" || target.type === "tuple_pattern" || target.type === "list_pattern") {
-    return target.namedChildren.some((child) => child !== null && targetsAttribute(child, name));
-  }
-  return false;
+  return [];
 }

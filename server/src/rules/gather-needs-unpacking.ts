@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings, parameterNames } from "../analysis/scopes";
+import { buildsList } from "../analysis/support/built-kind";
 
 const GATHER = new Set(["asyncio.gather", "asyncio.tasks.gather"]);
 
@@ -22,11 +22,11 @@ export const gatherNeedsUnpackingRule: Rule = {
   },
   check(ctx) {
     const findings: Finding[] = [];
-    // `asyncio.gather` cannot be reached without the word in the file (an import or the call itself).
-    if (!ctx.text.includes("gather")) return findings;
+    // Only an import of asyncio makes a name mean `asyncio.gather`: most files have none.
+    if (!ctx.model.importsAny(["asyncio"])) return findings;
     for (const call of ctx.nodes("call")) {
       const callee = call.childForFieldName("function");
-      if (!callee || !mayBeGather(ctx, callee) || !GATHER.has(ctx.file.qualifiedName(callee) ?? "")) continue;
+      if (!callee || !mayBeGather(callee) || !GATHER.has(ctx.model.qualifiedName(callee) ?? "")) continue;
       const argument = singlePositionalArgument(call);
       if (!argument || !isList(ctx, argument)) continue;
       const shown = argument.type === "identifier" ? argument.text : argument.type === "list" ? "[...]" : "[... for ...]";
@@ -43,12 +43,11 @@ export const gatherNeedsUnpackingRule: Rule = {
 };
 
 /**
- * A cheap look at the callee's text before resolving its name: a file has thousands of calls,
- * and only `...gather` or a name imported as gather can be `asyncio.gather`.
+ * A cheap look at the callee before resolving it: only `...gather`, or a plain name (which an
+ * import may have renamed, `from asyncio import gather as collect`), can be `asyncio.gather`.
  */
-function mayBeGather(ctx: RuleContext, callee: Node): boolean {
-  const text = callee.text;
-  return text.endsWith("gather") || (callee.type === "identifier" && GATHER.has(ctx.file.imports.get(text) ?? ""));
+function mayBeGather(callee: Node): boolean {
+  return callee.type === "identifier" || callee.text.endsWith("gather");
 }
 
 /** The only positional argument of the call (keyword arguments such as `return_exceptions=` allowed). */
@@ -65,96 +64,40 @@ function isList(ctx: RuleContext, argument: Node): boolean {
 }
 
 /**
- * A name that the innermost scope binds only by plain assignments of a list display, a list
- * comprehension or `list(...)` (and `+=`), so it holds a list wherever it is read.
+ * A name that the function (or module) it is used in binds itself, only by plain assignments of
+ * a list display, a list comprehension or `list(...)` (and `+=`), so it holds a list wherever it
+ * is read. A name of an enclosing function, a class body or a comprehension is left alone.
  */
 function isLocalList(ctx: RuleContext, name: Node): boolean {
-  const scope = innermostScope(name);
-  if (!scope) return false;
-  if (!localBindings(scope).has(name.text)) return false;
-  const parameters = scope.childForFieldName("parameters");
-  if (parameters && parameterNames(parameters).includes(name.text)) return false;
-  const body = scope.type === "module" ? scope : scope.childForFieldName("body");
-  if (!body) return false;
-  let lists = 0;
-  let others = 0;
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      switch (child.type) {
-        case "function_definition":
-        case "class_definition": {
-          if (child.childForFieldName("name")?.text === name.text) others++;
-          continue;
-        }
-        case "lambda":
-          continue;
-        case "global_statement":
-        case "nonlocal_statement":
-          if (child.namedChildren.some((item) => item?.text === name.text)) others++;
-          continue;
-        case "assignment": {
-          const left = child.childForFieldName("left");
-          if (left?.type === "identifier" && left.text === name.text) {
-            const right = child.childForFieldName("right");
-            if (!right && child.childForFieldName("type")) break; // `tasks: list` binds nothing
-            if (right && isListValue(ctx, right)) lists++;
-            else others++;
-          } else if (bindsName(left, name.text)) others++;
-          break;
-        }
-        case "augmented_assignment": {
-          const left = child.childForFieldName("left");
-          const operator = child.childForFieldName("operator")?.text;
-          if (left?.type === "identifier" && left.text === name.text && operator !== "+=") others++;
-          break;
-        }
-        case "for_statement":
-        case "for_in_clause":
-        case "as_pattern_target":
-          if (bindsName(child.type === "as_pattern_target" ? child : child.childForFieldName("left"), name.text)) others++;
-          break;
-        case "named_expression":
-          if (child.childForFieldName("name")?.text === name.text) others++;
-          break;
-        case "case_pattern":
-        case "import_statement":
-        case "import_from_statement":
-          if (mentionsName(child, name.text)) others++;
-          continue;
+  let scope = ctx.model.scopeOf(name);
+  while (scope.kind === "comprehension" && scope.parent) scope = scope.parent;
+  if (scope.kind === "class") return false;
+  const binding = ctx.model.binding(name);
+  if (!binding || binding.scope !== scope) return false;
+  const sites: Node[] = [];
+  for (const each of binding.bindings) {
+    switch (each.kind) {
+      case "assignment": {
+        const site = each.site;
+        // Two module bindings of one kind in one statement may come back as the same node: their values are unknown.
+        if (sites.some((seen) => seen.equals(site))) return false;
+        sites.push(site);
+        const assignment = site.parent;
+        if (assignment?.type !== "assignment" || !assignment.childForFieldName("left")?.equals(site)) return false;
+        const right = assignment.childForFieldName("right");
+        if (!right || !buildsList(ctx.model, right)) return false;
+        break;
       }
-      visit(child);
+      case "augmented-assignment":
+        if (each.site.parent?.childForFieldName("operator")?.text !== "+=") return false;
+        break;
+      // `tasks: list` and `del tasks` leave what the name holds to its other bindings.
+      case "annotation":
+      case "deletion":
+        break;
+      default:
+        return false;
     }
-  };
-  visit(body);
-  return lists > 0 && others === 0;
-}
-
-function innermostScope(node: Node): Node | undefined {
-  for (let scope = node.parent; scope; scope = scope.parent) {
-    if (scope.type === "function_definition" || scope.type === "lambda" || scope.type === "module") return scope;
-    if (scope.type === "class_definition") return undefined;
   }
-  return undefined;
-}
-
-function isListValue(ctx: RuleContext, value: Node): boolean {
-  if (value.type === "list" || value.type === "list_comprehension") return true;
-  if (value.type !== "call") return false;
-  const callee = value.childForFieldName("function");
-  return callee !== null && ctx.file.qualifiedName(callee) === "builtins.list";
-}
-
-/** True when an assignment target binds the plain name (not `x[0]` or `x.attr`, which mutate). */
-function bindsName(target: Node | null, name: string): boolean {
-  if (!target) return false;
-  if (target.type === "identifier") return target.text === name;
-  if (target.type === "attribute" || target.type === "subscript") return false;
-  return target.namedChildren.some((child) => child !== null && bindsName(child, name));
-}
-
-function mentionsName(node: Node | null, name: string): boolean {
-  if (!node) return false;
-  if (node.type === "identifier") return node.text === name;
-  return node.namedChildren.some((child) => child !== null && mentionsName(child, name));
+  return sites.length > 0;
 }

@@ -2,14 +2,57 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings } from "../analysis/scopes";
-import { unparenthesize } from "./comparisons";
+import type { Binding, Scope } from "../analysis/model/scope";
+import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { buildsList } from "../analysis/support/built-kind";
+import { unparenthesize } from "../analysis/support/syntax";
 
 /** What the visible bindings say a name holds. */
 type Shape = "list" | "other" | "unknown";
 
 const LOOPS = ["for_statement", "while_statement"];
-const SCOPES = ["function_definition", "lambda"];
+
+/** A value assigned to an attribute, as far as syntax tells: `list(...)` is a list only while `list` is the builtin. */
+type AssignedValue = "list" | "list-call" | "other";
+
+/** What one unit of a class assigns to `self.<attribute>` (or, in the class body, to `<attribute>`), and which `self.<attribute>` it pops. */
+interface AttributeFacts {
+  assigned: [attribute: string, value: AssignedValue][];
+  popped: string[];
+}
+
+const SELF_ATTRIBUTES = defineFact("list-used-as-queue:self-attributes", (nodes, unit): AttributeFacts => {
+  const facts: AttributeFacts = { assigned: [], popped: [] };
+  for (const top of nodes) {
+    const definition = top.type === "decorated_definition" ? top.childForFieldName("definition") : top;
+    const own = definition?.type === "class_definition" ? definition : undefined;
+    const inHole = (node: Node) => unit.holes.some((hole) => node.startIndex >= hole.start && node.startIndex < hole.end);
+    // Assignments in a nested class are that class's; its pops still show the attribute used as a queue.
+    const visit = (node: Node, nested: boolean): void => {
+      for (const child of node.namedChildren) {
+        if (!child || inHole(child)) continue;
+        const inNested = nested || (child.type === "class_definition" && !(own && child.equals(own)));
+        if (child.type === "assignment" && !inNested) recordAssignment(child, facts.assigned);
+        const popped = child.type === "call" ? poppedHolder(child) : undefined;
+        const attribute = popped && selfAttributeName(popped);
+        if (attribute) facts.popped.push(attribute);
+        visit(child, inNested);
+      }
+    };
+    visit(top, false);
+  }
+  return facts;
+});
+
+/** The plain names `x` of every `x.pop(...)` in a unit, for lists that live at module level. */
+const POPPED_NAMES = defineFact("list-used-as-queue:popped-names", (nodes, unit): string[] => {
+  const names = new Set<string>();
+  forEachUnitNode(nodes, unit, (node) => {
+    const holder = node.type === "call" ? poppedHolder(node) : undefined;
+    if (holder?.type === "identifier") names.add(holder.text);
+  });
+  return [...names].sort();
+});
 
 export const listUsedAsQueueRule: Rule = {
   code: "PYM006",
@@ -31,7 +74,6 @@ export const listUsedAsQueueRule: Rule = {
   },
   check(ctx) {
     const findings: Finding[] = [];
-    if (!ctx.text.includes("pop") && !ctx.text.includes("insert")) return findings;
     for (const call of ctx.nodes("call")) {
       // `pop(0)` and `insert(0, ...)` only: the text rules out most calls before any node is read.
       const text = call.text;
@@ -42,15 +84,15 @@ export const listUsedAsQueueRule: Rule = {
       const target = callee?.childForFieldName("object");
       if (!target) continue;
       let shape: Shape;
+      const attribute = target.type === "attribute" ? selfAttributeName(target) : undefined;
       if (target.type === "identifier") {
-        shape = nameShape(ctx, call, target.text, method);
-      } else if (target.type === "attribute" && target.childForFieldName("object")?.text === "self") {
-        const attribute = target.childForFieldName("attribute")?.text ?? "";
-        shape = attributeShape(ctx, call, attribute);
+        shape = nameShape(ctx, call, target, method);
+      } else if (attribute !== undefined) {
+        const classNode = ctx.model.owner(call).class;
+        const facts = classNode ? ctx.model.classFact(SELF_ATTRIBUTES, classNode).map((part) => part.value) : [];
+        shape = attributeShape(ctx, facts, attribute);
         if (shape === "unknown") continue; // an attribute nothing in the class shows: stay quiet
-        const isHolder = (node: Node) =>
-          node.type === "attribute" && node.childForFieldName("object")?.text === "self" && node.childForFieldName("attribute")?.text === attribute;
-        if (method === "insert" && !prependIsQueueLike(call, enclosingClass(call), isHolder)) continue;
+        if (method === "insert" && !repeatsInLoop(call, callScope(ctx, call).node, []) && !facts.some((fact) => fact.popped.includes(attribute))) continue;
       } else {
         continue;
       }
@@ -76,14 +118,17 @@ function frontOperation(call: Node): "pop" | "insert" | undefined {
   return undefined;
 }
 
-function isListValue(ctx: RuleContext, value: Node): boolean {
-  const node = unparenthesize(value);
-  if (node.type === "list" || node.type === "list_comprehension") return true;
-  if (node.type === "call") {
-    const callee = node.childForFieldName("function");
-    return callee !== null && ctx.file.qualifiedName(callee) === "builtins.list";
-  }
-  return false;
+/** `x` of `x.pop(...)`. */
+function poppedHolder(call: Node): Node | undefined {
+  const callee = call.childForFieldName("function");
+  if (callee?.type !== "attribute" || callee.childForFieldName("attribute")?.text !== "pop") return undefined;
+  return callee.childForFieldName("object") ?? undefined;
+}
+
+/** `x` of `self.x`. */
+function selfAttributeName(node: Node): string | undefined {
+  if (node.type !== "attribute" || node.childForFieldName("object")?.text !== "self") return undefined;
+  return node.childForFieldName("attribute")?.text;
 }
 
 function isListAnnotation(annotation: Node | null): boolean {
@@ -92,76 +137,43 @@ function isListAnnotation(annotation: Node | null): boolean {
   return /^(typing\.)?(list|List)(\[.*\])?$/s.test(text);
 }
 
+/** The function (or lambda) whose calls repeat the code at `node`, else the module: classes and comprehensions do not count. */
+function callScope(ctx: RuleContext, node: Node): Scope {
+  let scope = ctx.model.scopeOf(node);
+  while ((scope.kind === "comprehension" || scope.kind === "class") && scope.parent) scope = scope.parent;
+  return scope;
+}
+
 /**
- * What a name holds, judged from every binding in the scope that owns it (the innermost function
- * that binds it, else the module): "list" when each binding is a list display, comprehension,
- * `list(...)` or a list-annotated parameter; "other" when any binding is something else (a
- * `deque(...)`, a dict, a loop variable, an import, a differently annotated parameter...);
- * "unknown" when nothing in the file binds it or only an unannotated parameter does.
+ * What a name holds, judged from every binding of it in the scope that owns it: "list" when each
+ * binding is a list display, comprehension, `list(...)` or a list-annotated parameter; "other"
+ * when any binding is something else (a `deque(...)`, a dict, a loop variable, an import, a
+ * differently annotated parameter...); "unknown" when nothing in the file binds it or only an
+ * unannotated parameter does.
  *
  * A list that is local to the function is a queue only when the front operation repeats: it must
  * sit in a loop that does not also rebuild the list. A list that outlives the call (a module
  * global used in a function) is popped across calls, so no loop is needed.
  */
-function nameShape(ctx: RuleContext, call: Node, name: string, method: "pop" | "insert"): Shape {
-  let scope: Node | undefined;
-  for (let current = call.parent; current; current = current.parent) {
-    if (SCOPES.includes(current.type) && localBindings(current).has(name)) {
-      scope = current;
-      break;
-    }
+function nameShape(ctx: RuleContext, call: Node, target: Node, method: "pop" | "insert"): Shape {
+  const resolved = ctx.model.resolve(target);
+  const scope = callScope(ctx, call);
+  if (!resolved) return repeatsInLoop(call, scope.node, []) ? "unknown" : "other";
+  const sites: BindingSite[] = [];
+  for (const binding of resolved.bindings) {
+    const site = bindingSite(ctx, binding);
+    if (site?.shape === "other") return "other";
+    // Two module bindings of one kind in one statement may come back as the same node: their values are unknown.
+    if (site && sites.some((seen) => seen.node.equals(site.node))) return "other";
+    if (site) sites.push(site);
   }
-  if (!scope) {
-    if (ctx.file.imports.has(name)) return "other";
-    if (localBindings(ctx.tree.rootNode).has(name)) scope = ctx.tree.rootNode;
+  const shape: Shape = sites.some((site) => site.shape === "list") ? "list" : "unknown";
+  if (resolved.scope === ctx.model.module && scope !== ctx.model.module) {
+    // A one-off prepend to a module list is no queue unless items also leave from the other end somewhere in the file.
+    if (method === "pop" || repeatsInLoop(call, scope.node, [])) return shape;
+    return ctx.model.fileFact(POPPED_NAMES).some((names) => names.includes(target.text)) ? shape : "other";
   }
-  const callScope = enclosingScope(call);
-  if (!scope) return repeatsInLoop(call, callScope, []) ? "unknown" : "other";
-  const bindings = bindingSites(ctx, scope, name);
-  if (bindings.some((site) => site.shape === "other")) return "other";
-  const shape: Shape = bindings.some((site) => site.shape === "list") ? "list" : "unknown";
-  const persistent = scope.type === "module" && callScope.type !== "module";
-  if (persistent) {
-    const isHolder = (node: Node) => node.type === "identifier" && node.text === name;
-    return method === "pop" || prependIsQueueLike(call, scope, isHolder) ? shape : "other";
-  }
-  return repeatsInLoop(call, callScope, bindings.map((site) => site.node)) ? shape : "other";
-}
-
-function enclosingScope(node: Node): Node {
-  let last = node;
-  for (let current = node.parent; current; current = current.parent) {
-    if (SCOPES.includes(current.type)) return current;
-    last = current;
-  }
-  return last;
-}
-
-function enclosingClass(node: Node): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === "class_definition") return current;
-  return undefined;
-}
-
-/**
- * A list that outlives the call (an attribute, a module global) and gets `insert(0, v)` outside
- * any loop is a queue only when items also leave from the other end: `.pop()` on it somewhere in
- * the class or module. Otherwise it is a one-off prepend, like putting a path first.
- */
-function prependIsQueueLike(call: Node, owner: Node | undefined, isHolder: (node: Node) => boolean): boolean {
-  if (repeatsInLoop(call, enclosingScope(call), [])) return true;
-  if (!owner) return false;
-  const stack: Node[] = [owner];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node) break;
-    if (node.type === "call") {
-      const callee = node.childForFieldName("function");
-      const object = callee?.type === "attribute" ? callee.childForFieldName("object") : null;
-      if (object && isHolder(object) && callee?.childForFieldName("attribute")?.text === "pop") return true;
-    }
-    for (const child of node.namedChildren) if (child) stack.push(child);
-  }
-  return false;
+  return repeatsInLoop(call, scope.node, sites.map((site) => site.node)) ? shape : "other";
 }
 
 /** Whether some loop around the call (inside its own function) does not also rebind the list. */
@@ -180,57 +192,43 @@ interface BindingSite {
   shape: Shape;
 }
 
-/** Every place in the scope's own body (not nested functions or classes) that binds `name`. */
-function bindingSites(ctx: RuleContext, scope: Node, name: string): BindingSite[] {
-  const sites: BindingSite[] = [];
-  const parameters = scope.childForFieldName("parameters");
-  for (const parameter of parameters?.namedChildren ?? []) {
-    if (!parameter) continue;
-    const identifier = parameter.type === "identifier" ? parameter : (parameter.childForFieldName("name") ?? parameter.namedChild(0));
-    if (identifier?.text !== name) continue;
-    if (parameter.type === "list_splat_pattern" || parameter.type === "dictionary_splat_pattern") {
-      sites.push({ node: parameter, shape: "other" });
-    } else if (parameter.type === "typed_parameter" || parameter.type === "typed_default_parameter") {
-      sites.push({ node: parameter, shape: isListAnnotation(parameter.childForFieldName("type")) ? "list" : "other" });
-    } else {
-      sites.push({ node: parameter, shape: "unknown" });
+/** What one binding puts in the name; undefined for `+=` and `del`, which leave that to the others. */
+function bindingSite(ctx: RuleContext, binding: Binding): BindingSite | undefined {
+  switch (binding.kind) {
+    case "augmented-assignment":
+    case "deletion":
+      return undefined;
+    case "parameter": {
+      const node = binding.site;
+      const parameter = node.parent;
+      if (parameter?.type === "typed_parameter" || parameter?.type === "typed_default_parameter") {
+        return { node, shape: isListAnnotation(parameter.childForFieldName("type")) ? "list" : "other" };
+      }
+      const starred = parameter?.type === "list_splat_pattern" || parameter?.type === "dictionary_splat_pattern";
+      return { node, shape: starred ? "other" : "unknown" };
     }
+    case "assignment":
+    case "annotation": {
+      const node = binding.site;
+      let assignment = node.parent;
+      while (assignment && assignment.type !== "assignment") assignment = assignment.parent;
+      const left = assignment?.childForFieldName("left");
+      const right = assignment?.childForFieldName("right");
+      if (!assignment || !left) return { node, shape: "other" };
+      if (left.equals(node)) {
+        const listy = right ? buildsList(ctx.model, right) : isListAnnotation(assignment.childForFieldName("type"));
+        return { node, shape: listy ? "list" : "other" };
+      }
+      const value = right ? unpackedValue(left, right, node.text) : undefined;
+      return { node, shape: value && buildsList(ctx.model, value) ? "list" : "other" };
+    }
+    case "named-expression": {
+      const value = binding.site.parent?.childForFieldName("value");
+      return { node: binding.site, shape: value && buildsList(ctx.model, value) ? "list" : "other" };
+    }
+    default:
+      return { node: binding.site, shape: "other" };
   }
-  const body = scope.type === "module" ? scope : scope.childForFieldName("body");
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (["function_definition", "class_definition"].includes(child.type)) {
-        if (child.childForFieldName("name")?.text === name) sites.push({ node: child, shape: "other" });
-        continue;
-      }
-      if (child.type === "lambda") continue;
-      if (child.type === "assignment") {
-        const left = child.childForFieldName("left");
-        const right = child.childForFieldName("right");
-        if (left?.type === "identifier" && left.text === name) {
-          const listy = right ? isListValue(ctx, right) : isListAnnotation(child.childForFieldName("type"));
-          sites.push({ node: child, shape: listy ? "list" : "other" });
-        } else if (left && bindsName(left, name)) {
-          const value = right ? unpackedValue(left, right, name) : undefined;
-          sites.push({ node: child, shape: value && isListValue(ctx, value) ? "list" : "other" });
-        }
-      } else if (child.type === "named_expression" && child.childForFieldName("name")?.text === name) {
-        const value = child.childForFieldName("value");
-        sites.push({ node: child, shape: value && isListValue(ctx, value) ? "list" : "other" });
-      } else if (child.type === "for_statement" || child.type === "for_in_clause") {
-        const left = child.childForFieldName("left");
-        if (left && bindsName(left, name)) sites.push({ node: child, shape: "other" });
-      } else if (child.type === "as_pattern_target" || child.type === "except_clause") {
-        if (bindsName(child, name)) sites.push({ node: child, shape: "other" });
-      } else if (child.type === "global_statement" || child.type === "nonlocal_statement") {
-        if (child.namedChildren.some((item) => item?.text === name)) sites.push({ node: child, shape: "other" });
-      }
-      visit(child);
-    }
-  };
-  if (body) visit(body);
-  return sites;
 }
 
 /** In `a, b = [], [x]`, the value that lands in `name` (flat unpacking of equal length only). */
@@ -245,58 +243,47 @@ function unpackedValue(left: Node, right: Node, name: string): Node | undefined 
   return index >= 0 ? items[index] : undefined;
 }
 
-function bindsName(target: Node, name: string): boolean {
-  if (target.type === "identifier") return target.text === name;
-  if (target.type === "attribute" || target.type === "subscript") return false;
-  return target.namedChildren.some((child) => child !== null && child.type !== "block" && bindsName(child, name));
-}
-
 /**
  * What `self.<attribute>` holds, judged from the assignments to it in the enclosing class (its
  * methods and its body): "list" when all are lists, "other" when any is not, "unknown" when none.
  */
-function attributeShape(ctx: RuleContext, call: Node, attribute: string): Shape {
-  let classNode: Node | undefined;
-  for (let current = call.parent; current; current = current.parent) {
-    if (current.type === "class_definition") {
-      classNode = current;
-      break;
+function attributeShape(ctx: RuleContext, facts: readonly AttributeFacts[], attribute: string): Shape {
+  let shape: Shape = "unknown";
+  for (const { assigned } of facts) {
+    for (const [name, value] of assigned) {
+      if (name !== attribute) continue;
+      if (value === "other" || (value === "list-call" && !ctx.model.builtinVisible("list"))) return "other";
+      shape = "list";
     }
   }
-  const body = classNode?.childForFieldName("body");
-  if (!body) return "unknown";
-  const shapes: Shape[] = [];
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === "class_definition") continue;
-      if (child.type === "assignment") {
-        const left = child.childForFieldName("left");
-        const right = child.childForFieldName("right");
-        const selfAttribute =
-          left?.type === "attribute" &&
-          left.childForFieldName("object")?.text === "self" &&
-          left.childForFieldName("attribute")?.text === attribute;
-        const classAttribute = left?.type === "identifier" && left.text === attribute && child.parent?.parent?.parent?.type === "class_definition";
-        if (selfAttribute || classAttribute) {
-          const listy = right ? isListValue(ctx, right) : isListAnnotation(child.childForFieldName("type"));
-          shapes.push(listy ? "list" : "other");
-        } else if (left && left.type !== "attribute" && containsSelfAttribute(left, attribute)) {
-          shapes.push("other");
-        }
-      }
-      visit(child);
-    }
-  };
-  visit(body);
-  if (shapes.includes("other")) return "other";
-  return shapes.length > 0 ? "list" : "unknown";
+  return shape;
 }
 
-function containsSelfAttribute(target: Node, attribute: string): boolean {
-  if (target.type === "attribute") {
-    return target.childForFieldName("object")?.text === "self" && target.childForFieldName("attribute")?.text === attribute;
+/** Notes what an assignment in a class puts in `self.<attribute>`, or in `<attribute>` at class level. */
+function recordAssignment(assignment: Node, assigned: AttributeFacts["assigned"]): void {
+  const left = assignment.childForFieldName("left");
+  if (!left) return;
+  const attribute = selfAttributeName(left);
+  const classLevel = left.type === "identifier" && assignment.parent?.parent?.parent?.type === "class_definition";
+  if (attribute !== undefined || classLevel) {
+    assigned.push([attribute ?? left.text, assignedValue(assignment.childForFieldName("right"), assignment.childForFieldName("type"))]);
+  } else if (left.type !== "attribute") {
+    for (const name of selfAttributesIn(left)) assigned.push([name, "other"]);
   }
-  if (target.type === "subscript") return false;
-  return target.namedChildren.some((child) => child !== null && containsSelfAttribute(child, attribute));
+}
+
+function assignedValue(right: Node | null, annotation: Node | null): AssignedValue {
+  if (!right) return isListAnnotation(annotation) ? "list" : "other";
+  const node = unparenthesize(right);
+  if (node.type === "list" || node.type === "list_comprehension") return "list";
+  const callee = node.type === "call" ? node.childForFieldName("function") : null;
+  return callee?.type === "identifier" && callee.text === "list" ? "list-call" : "other";
+}
+
+/** The `self.<attribute>` names an unpacking target binds (`self.a, b = ...`). */
+function selfAttributesIn(target: Node): string[] {
+  const attribute = selfAttributeName(target);
+  if (attribute !== undefined) return [attribute];
+  if (target.type === "attribute" || target.type === "subscript") return [];
+  return target.namedChildren.flatMap((child) => (child ? selfAttributesIn(child) : []));
 }

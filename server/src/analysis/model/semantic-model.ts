@@ -61,7 +61,8 @@ export interface Owner {
 
 /** The module-level bindings of one name, folded from every unit's facts in file order. */
 interface FoldedName {
-  entries: { kind: BindingKind; qualified: string | null; unit: number }[];
+  /** `nth`: which of its unit's bindings of the name this is (a unit may bind it twice, even the same way). */
+  entries: { kind: BindingKind; qualified: string | null; unit: number; nth: number }[];
 }
 
 type ModuleBind = [name: string, kind: BindingKind, qualified: string | null];
@@ -107,10 +108,15 @@ export class SemanticModel {
       },
     );
     for (const [index, unit] of units.entries()) {
+      let nth = 0;
+      let previous = "";
       for (const [name, kind, qualified] of this.fact(unit, MODULE_BINDS_FACT)) {
+        // The fact lists each name's bindings together, in order.
+        nth = name === previous ? nth + 1 : 0;
+        previous = name;
         let entry = this.folded.get(name);
         if (!entry) this.folded.set(name, (entry = { entries: [] }));
-        entry.entries.push({ kind, qualified, unit: index });
+        entry.entries.push({ kind, qualified, unit: index, nth });
       }
     }
   }
@@ -227,14 +233,27 @@ export class SemanticModel {
     return this.units.map((unit) => this.fact(unit, fact));
   }
 
-  /** The values of a fact for the class around `node` and each of its methods (class unit first). */
+  /**
+   * The values of a fact for the innermost class around `node` (or `node` itself, a class): for
+   * a top-level class split into units, the class unit's and each method's, class first (a read of
+   * that fold); for any other class, one value computed from the whole class statement now.
+   */
   classFact<T>(fact: UnitFact<T>, node: Node): { unit: Unit; value: T }[] {
-    const unit = this.unitOf(node);
+    let classNode: Node | null = node;
+    while (classNode && classNode.type !== "class_definition") classNode = classNode.parent;
+    const unit = classNode && this.unitOf(classNode);
+    if (!classNode || !unit) return [];
     const owner = unit && this.classUnit(unit);
-    if (!owner) return [];
-    if (unit && this.current && this.classUnit(this.current) === owner) this.note(`class-fold:${fact.name}`);
-    else this.volatile();
-    return [owner, ...(owner.methods ?? [])].map((each) => ({ unit: each, value: this.fact(each, fact) }));
+    if (owner && classDefinitionOf(owner.nodes[0])?.equals(classNode)) {
+      if (this.current && this.classUnit(this.current) === owner) this.note(`class-fold:${fact.name}`);
+      else this.volatile();
+      return [owner, ...(owner.methods ?? [])].map((each) => ({ unit: each, value: this.fact(each, fact) }));
+    }
+    // A class inside one unit: reading it is reading that unit, the current one or not.
+    const current = this.current;
+    if (!current || !current.nodes.some((top) => classNode.startIndex >= top.startIndex && classNode.endIndex <= top.endIndex)) this.volatile();
+    const statement = classNode.parent?.type === "decorated_definition" ? classNode.parent : classNode;
+    return [{ unit, value: fact.extract([statement], { kind: "statements", holes: [] }) }];
   }
 
   private classUnit(unit: Unit): Unit | undefined {
@@ -363,15 +382,17 @@ export class SemanticModel {
     this.note(`name:${name}`);
     const entry = this.folded.get(name);
     if (!entry) return [];
-    return entry.entries.map(({ kind, qualified, unit }) => {
-      const model = this;
+    // The node lies in another unit (or may): reading it is a read of the units that bind the name.
+    const siteOf = (kind: BindingKind, unit: number, nth: number): Node => {
+      this.note(`sites:${name}`);
+      return this.moduleSite(name, kind, unit, nth) ?? this.tree.rootNode;
+    };
+    return entry.entries.map(({ kind, qualified, unit, nth }) => {
       const binding: Binding = {
         name,
         kind,
-        // The node lies in another unit (or may): reading it is a read of the units that bind the name.
         get site(): Node {
-          model.note(`sites:${name}`);
-          return model.moduleSite(name, kind, unit) ?? model.tree.rootNode;
+          return siteOf(kind, unit, nth);
         },
       };
       if (qualified !== null) binding.qualified = qualified;
@@ -379,10 +400,11 @@ export class SemanticModel {
     });
   }
 
-  private moduleSite(name: string, kind: BindingKind, unitIndex: number): Node | undefined {
+  private moduleSite(name: string, kind: BindingKind, unitIndex: number, nth: number): Node | undefined {
     const unit = this.units[unitIndex];
-    // The usual case, a top-level `def` or `class`, without a walk.
-    if (kind === "function" || kind === "class") {
+    // The usual case, a top-level `def` or `class` bound once in its unit, without a walk.
+    const once = this.folded.get(name)?.entries.filter((entry) => entry.unit === unitIndex).length === 1;
+    if (once && (kind === "function" || kind === "class")) {
       for (const node of unit.nodes) {
         const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
         const type = kind === "class" ? "class_definition" : "function_definition";
@@ -396,7 +418,7 @@ export class SemanticModel {
       buildScopes(unit.nodes, scratch, { bindInStart: true, skip, scopes: new Map(), shallow: true });
       this.unitBindings.set(unitIndex, scratch);
     }
-    return scratch.bindingsOf(name).find((binding) => binding.kind === kind)?.site;
+    return scratch.bindingsOf(name)[nth]?.site;
   }
 
   /** Each unit's own module-level bindings with their nodes, walked when a binding's node is asked for. */
@@ -418,8 +440,7 @@ export class SemanticModel {
     if (!entry || entry.entries.length !== 1) return undefined;
     const [only] = entry.entries;
     if (only.kind !== "function" && only.kind !== "class") return undefined;
-    const site = this.moduleSite(name, only.kind, only.unit);
-    return site;
+    return this.moduleSite(name, only.kind, only.unit, only.nth);
   }
 
   /** How a name is bound where `identifier` uses it (see `NameBinding`); undefined for imports-only or unbound names. */
@@ -439,7 +460,6 @@ export class SemanticModel {
   }
 
   private summed(name: string, scope: Scope, bindings: readonly Binding[]): NameBinding {
-    const model = this;
     const imported = bindings.find((binding) => binding.kind === "import");
     if (imported) {
       const summary: NameBinding = { name, kind: "import", scope, bindings, definition: undefined };
@@ -448,15 +468,19 @@ export class SemanticModel {
     }
     const [first] = bindings;
     const kind = bindings.length === 1 ? simpleKind(first.kind) : "assignment";
+    const definitionOf = (): Node | undefined => {
+      if (kind !== "function" && kind !== "class") return undefined;
+      if (scope !== this.module) return first.site;
+      this.note(`def:${name}`);
+      return this.moduleDefinition(name);
+    };
     return {
       name,
       kind,
       scope,
       bindings,
       get definition(): Node | undefined {
-        if (kind !== "function" && kind !== "class") return undefined;
-        if (scope === model.module) model.note(`def:${name}`);
-        return scope === model.module ? model.moduleDefinition(name) : first.site;
+        return definitionOf();
       },
     };
   }
@@ -566,7 +590,7 @@ export class SemanticModel {
 
   /** A query's value (see `defineQuery`), reused from earlier analyses while what it read holds. */
   query<T>(definition: QueryDefinition<T>, argument: string): T {
-    const key = `${definition.name}:${argument}`;
+    const key = `${definition.name}\u0000${argument}`;
     const record = this.runQuery(key, definition as QueryDefinition<unknown>);
     this.note(`q:${key}`);
     return record?.value as T;
@@ -575,10 +599,10 @@ export class SemanticModel {
   private runQuery(key: string, given?: QueryDefinition<unknown>): QueryRecord | undefined {
     const done = this.queriesDone.get(key);
     if (done) return done;
-    const colon = key.indexOf(":");
-    const definition = given ?? QUERIES.get(key.slice(0, colon));
+    const separator = key.indexOf("\u0000");
+    const definition = given ?? QUERIES.get(key.slice(0, separator));
     if (!definition) return undefined;
-    const argument = key.slice(colon + 1);
+    const argument = key.slice(separator + 1);
     const cached = this.queryCache.get(key);
     const unit = this.current ?? this.units[0];
     if (cached && !cached.reads.volatile && unit && [...cached.reads.reads].every(([read, print]) => this.fingerprint(read, unit) === print)) {

@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { TextEdit } from "../finding";
 import type { RuleContext } from "../rule-context";
 import type { SemanticModel } from "../model/semantic-model";
-import { defineFact, forEachUnitNode } from "../model/facts";
+import { defineFact } from "../model/facts";
 
 /**
  * Indentation questions for fixes that move statements into a new block or out of one: how deep
@@ -35,26 +35,40 @@ export function blockIndentUnit(ctx: RuleContext, block: Node): string | undefin
 }
 
 /**
- * The first level of indentation a unit shows, from a block whose header starts a line at column 0
- * (a top-level statement or one of its clauses): the header's own text then holds the rows up
- * to the block's first statement, so no row of the file is read.
+ * The first level of indentation a unit shows, from a block whose header starts at column 0 (a
+ * top-level statement or one of its clauses): the header's own text then holds every row up to
+ * the block's first statement, so no row of the file is read. Blocks are not searched inside:
+ * what they hold is indented, so no header there starts at column 0.
  */
-const FIRST_INDENT_UNIT = defineFact("indentation:first-unit", (nodes, unit): string | null => {
-  let found: string | null = null;
-  forEachUnitNode(nodes, unit, (node) => {
-    if (found !== null || node.type !== "block") return;
-    const header = node.parent;
-    const first = firstStatement(node);
-    if (!header || !first || header.startPosition.column !== 0) return;
-    const rows = first.startPosition.row - header.startPosition.row;
-    if (rows === 0) return;
-    let start = 0;
-    for (let row = 0; row < rows && start !== -1; row++) start = header.text.indexOf("\n", start) + (row < rows ? 1 : 0) || -1;
-    if (start === -1) return;
-    found = levelBetween("", header.text.slice(start, start + first.startPosition.column)) ?? null;
-  });
-  return found;
+const FIRST_INDENT_UNIT = defineFact("indentation:first-unit", (nodes): string | null => {
+  const search = (node: Node): string | undefined => {
+    if (node.type === "block") return node.parent?.startPosition.column === 0 ? headerLevel(node.parent, node) : undefined;
+    for (const child of node.namedChildren) {
+      const found = child && search(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const node of nodes) {
+    const found = search(node);
+    if (found) return found;
+  }
+  return null;
 });
+
+/** The level of a block whose header starts at column 0, read from the header's text. */
+function headerLevel(header: Node, block: Node): string | undefined {
+  const first = firstStatement(block);
+  if (!first) return undefined;
+  let start = 0;
+  for (let row = header.startPosition.row; row < first.startPosition.row; row++) {
+    const newline = header.text.indexOf("\n", start);
+    if (newline === -1) return undefined;
+    start = newline + 1;
+  }
+  if (start === 0) return undefined;
+  return levelBetween("", header.text.slice(start, start + first.startPosition.column));
+}
 
 /** The file's level of indentation: the first indented block in the file decides; four spaces when there is none. */
 export function fileIndentUnit(model: SemanticModel): string {
