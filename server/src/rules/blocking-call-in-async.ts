@@ -2,7 +2,9 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding, Fix } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { boundValues, enclosingScope, isAsyncDef, positionalArguments, referenceTo } from "./concurrency-support";
+import { boundValues } from "../analysis/support/bound-values";
+import { referenceTo } from "../analysis/support/import-fix";
+import { enclosingDefinition, isAsyncDef, positionalArguments } from "../analysis/support/syntax";
 
 type Kind = "sleep" | "http" | "subprocess" | "socket" | "input";
 
@@ -34,7 +36,7 @@ export const blockingCallInAsyncRule: Rule = {
   knowledge: "blocking-call-in-async",
   severity: "warning",
   equivalents: ["ASYNC210", "ASYNC221", "ASYNC251"],
-  nodeTypes: ["function_definition", "import_statement", "import_from_statement"],
+  nodeTypes: ["function_definition"],
   messages: {
     sleep: {
       en: "`{name}()` inside `async def {function}` blocks the whole event loop while it sleeps: no other task runs meanwhile. Use `await asyncio.sleep(...)`, which lets other tasks run.",
@@ -82,7 +84,7 @@ function checkCoroutine(ctx: RuleContext, scope: Node): Finding[] {
   const findings: Finding[] = [];
   const body = scope.childForFieldName("body");
   for (const call of body?.descendantsOfType("call") ?? []) {
-    if (enclosingScope(call)?.id !== scope.id || insideGeneratorExpression(call, scope)) continue;
+    if (enclosingDefinition(call)?.id !== scope.id || insideGeneratorExpression(call, scope)) continue;
     const callee = call.childForFieldName("function");
     if (!callee) continue;
     const kind = blockingKind(ctx, callee);
@@ -101,7 +103,7 @@ function checkCoroutine(ctx: RuleContext, scope: Node): Finding[] {
 }
 
 function blockingKind(ctx: RuleContext, callee: Node): Kind | undefined {
-  const qualified = ctx.file.qualifiedName(callee);
+  const qualified = ctx.model.qualifiedName(callee);
   const kind = qualified ? BLOCKING.get(qualified) : undefined;
   if (kind) return kind;
   // A requests session's verbs: `requests.Session().get(...)`, or a name only ever bound to one.
@@ -109,14 +111,14 @@ function blockingKind(ctx: RuleContext, callee: Node): Kind | undefined {
   const verb = callee.childForFieldName("attribute")?.text;
   const object = callee.childForFieldName("object");
   if (!verb || !HTTP_VERBS.includes(verb) || !object) return undefined;
-  const values = object.type === "call" ? [object] : boundValues(ctx, object);
+  const values = object.type === "call" ? [object] : boundValues(ctx.model, object);
   return values?.every((value) => isSessionFactory(ctx, value)) ? "http" : undefined;
 }
 
 function isSessionFactory(ctx: RuleContext, value: Node): boolean {
   if (value.type !== "call") return false;
   const callee = value.childForFieldName("function");
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+  const qualified = callee ? ctx.model.qualifiedName(callee) : undefined;
   return qualified !== undefined && SESSION_FACTORIES.has(qualified);
 }
 
@@ -131,7 +133,7 @@ function insideGeneratorExpression(call: Node, scope: Node): boolean {
 const OTHER_LIBRARIES = ["trio", "anyio", "curio"];
 
 function otherAsyncLibrary(ctx: RuleContext): string | undefined {
-  const modules = [...ctx.file.imports.values()].map((qualified) => qualified.split(".")[0]);
+  const modules = [...ctx.model.moduleImports().values()].map((qualified) => qualified.split(".")[0]);
   return OTHER_LIBRARIES.find((library) => modules.includes(library));
 }
 
@@ -151,7 +153,7 @@ function asyncSleepFix(ctx: RuleContext, call: Node): Fix | undefined {
   const statement = call.parent;
   const args = call.childForFieldName("arguments");
   if (statement?.type !== "expression_statement" || statement.namedChildCount !== 1 || args?.type !== "argument_list") return undefined;
-  const asyncio = referenceTo(ctx, "asyncio", "asyncio", "import asyncio", call);
+  const asyncio = referenceTo(ctx.model, "asyncio", "asyncio", "import asyncio", call);
   if (!asyncio) return undefined;
   const edits = [{ range: { start: call.startPosition, end: call.endPosition }, newText: `await ${asyncio.text}.sleep${args.text}` }];
   if (asyncio.importEdit) edits.unshift(asyncio.importEdit);

@@ -2,58 +2,46 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding, Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings } from "../analysis/scopes";
-import {
-  boundValues,
-  enclosingScope,
-  hasKeywordArguments,
-  importsAny,
-  keywordArgument,
-  positionalArguments,
-  referenceTo,
-  runsOnImport,
-} from "./concurrency-support";
+import { defineQuery } from "../analysis/model/semantic-model";
+import { boundValues } from "../analysis/support/bound-values";
+import { referenceTo } from "../analysis/support/import-fix";
+import { isPlainFunction, PurityChecker, type Purity } from "../analysis/support/purity";
+import { enclosingDefinition, hasKeywordArguments, keywordArgument, positionalArguments, runsOnImport } from "../analysis/support/syntax";
 
 const THREAD_POOLS = new Set(["concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"]);
 
-/** Builtins that only compute (given plain values): calling them cannot block or do I/O. */
-const PURE_BUILTINS = new Set([
-  "abs", "all", "any", "bin", "bool", "chr", "divmod", "enumerate", "float", "frozenset", "hex", "int", "isinstance",
-  "len", "list", "max", "min", "oct", "ord", "pow", "range", "reversed", "round", "set", "sorted", "sum", "tuple", "zip",
-]);
-/** Of those, the ones that iterate their positional arguments (min and max only when given one). */
-const ITERATING_BUILTINS = new Set(["all", "any", "enumerate", "frozenset", "list", "max", "min", "reversed", "set", "sorted", "sum", "tuple", "zip"]);
-/** Keyword arguments the pure builtins may take: none of them is called back. */
-const PURE_KEYWORDS = new Set(["start", "reverse", "default"]);
+type Handoff = {
+  kind: "thread" | "pool" | "to_thread" | "executor";
+  target: Node;
+  /** For a pool: `submit` or `map`. */
+  method?: string;
+  pools?: Node[];
+  poolName?: Node;
+};
 
-/** Node types pure code may consist of; anything else (await, yield, with, import, lambda, def...) means "not sure". */
-const PURE_NODES = new Set([
-  "block", "expression_statement", "assignment", "augmented_assignment", "return_statement", "if_statement",
-  "elif_clause", "else_clause", "for_statement", "while_statement", "break_statement", "continue_statement",
-  "pass_statement", "assert_statement", "raise_statement", "global_statement", "nonlocal_statement", "delete_statement",
-  "identifier", "integer", "float", "true", "false", "none", "ellipsis", "comment", "string", "concatenated_string",
-  "binary_operator", "unary_operator", "boolean_operator", "not_operator", "comparison_operator",
-  "parenthesized_expression", "conditional_expression", "tuple", "list", "set", "dictionary", "pair", "subscript",
-  "slice", "attribute", "call", "argument_list", "keyword_argument", "expression_list", "pattern_list",
-  "tuple_pattern", "list_pattern", "list_splat_pattern", "named_expression", "list_comprehension",
-  "set_comprehension", "dictionary_comprehension", "generator_expression", "for_in_clause", "if_clause",
-]);
-
-interface Purity {
-  /** It loops: a `for`, `while`, comprehension or an iterating builtin, here or in a pure callee. */
-  works: boolean;
-  /** It writes state the caller could see: globals, nonlocals, items of containers it did not create. */
-  writesShared: boolean;
+/** A function handed to a thread: its purity, and whether it is a top-level `def` (a process can run only those). */
+interface Job extends Purity {
+  topLevel: boolean;
 }
 
-type Handoff = { kind: "thread" | "pool" | "to_thread" | "executor"; target: Node; pools?: Node[]; poolName?: Node };
+/**
+ * Whether the module-level function bound to a name only computes. A query, so a call in one unit
+ * can ask about a function in another and the answer is reused while what it read is the same.
+ */
+const PURE_FUNCTION = defineQuery("cpu-bound-in-thread:pure", (model, name): Job | null => {
+  const bindings = model.moduleBindings(name);
+  const definition = bindings.length === 1 && bindings[0].kind === "function" ? bindings[0].site : undefined;
+  if (!definition || !isPlainFunction(definition)) return null;
+  const purity = new PurityChecker(model).purity(definition);
+  return purity ? { ...purity, topLevel: definition.parent?.type === "module" } : null;
+});
 
 export const cpuBoundInThreadRule: Rule = {
   code: "PYM003",
   name: "cpu-bound-in-thread",
   knowledge: "cpu-bound-in-thread",
   severity: "warning",
-  nodeTypes: ["call", "function_definition", "import_statement", "import_from_statement"],
+  nodeTypes: ["call"],
   messages: {
     thread: {
       en: "`{function}` only computes in Python, and the GIL lets one thread run Python bytecode at a time, so running it in a thread gains no speed. Use a process (`multiprocessing.Process`) for parallel CPU work.",
@@ -73,52 +61,68 @@ export const cpuBoundInThreadRule: Rule = {
     fixThread: { en: "Use multiprocessing.Process", ko: "multiprocessing.Process 사용", "zh-cn": "改用 multiprocessing.Process" },
     fixPool: { en: "Use ProcessPoolExecutor", ko: "ProcessPoolExecutor 사용", "zh-cn": "改用 ProcessPoolExecutor" },
   },
-  // A call here may hand over a function defined elsewhere in the file: tell whether each one is pure.
-  summarize(ctx) {
-    if (!mayHandOff(ctx)) return "";
-    const checker = new PurityChecker(ctx);
-    return ctx
-      .nodes("function_definition")
-      .map((definition) => `${definition.childForFieldName("name")?.text}:${checker.purity(definition)?.works ? 1 : 0}`)
-      .join(" ");
-  },
   check(ctx) {
     const findings: Finding[] = [];
     if (!mayHandOff(ctx)) return findings;
-    const checker = new PurityChecker(ctx);
+    const jobs = new Jobs(ctx);
+    const imports = ctx.model.moduleImports();
     for (const call of ctx.nodes("call")) {
-      const handoff = describeHandoff(ctx, call);
+      const handoff = describeHandoff(ctx, call, imports);
       if (!handoff) continue;
-      const definition = checker.localFunction(handoff.target);
-      const purity = definition ? checker.purity(definition) : undefined;
-      if (!definition || !purity?.works) continue;
+      const job = jobs.of(handoff.target, handoff.method);
+      if (!job?.works) continue;
       const function_ = handoff.target.text;
       const key = handoff.kind === "thread" ? "thread" : handoff.kind === "pool" ? "pool" : "asyncio";
-      const fix =
-        handoff.kind === "thread"
-          ? threadFix(ctx, call, definition, purity)
-          : handoff.kind === "pool"
-            ? poolFix(ctx, handoff, checker)
-            : undefined;
+      const fix = handoff.kind === "thread" ? threadFix(ctx, call, job) : handoff.kind === "pool" ? poolFix(ctx, handoff, jobs) : undefined;
       findings.push(ctx.finding(call, ctx.t(key, { function: function_ }), fix));
     }
     return findings;
   },
 };
 
+/**
+ * The functions a unit hands over, looked up by where they are named: a module-level one through
+ * the query, a nested one (in this unit) by a checker of its own.
+ */
+class Jobs {
+  private local: PurityChecker | undefined;
+
+  constructor(private readonly ctx: RuleContext) {}
+
+  /**
+   * The job a reference names, when it only computes given how it is handed over: `map` calls it
+   * once per item of data, so looping over its argument is computing too; elsewhere the argument
+   * could be a file or a socket.
+   */
+  of(reference: Node, method?: string): Job | undefined {
+    if (reference.type !== "identifier") return undefined;
+    const model = this.ctx.model;
+    const binding = model.binding(reference);
+    if (binding?.kind !== "function") return undefined;
+    let job: Job | undefined;
+    if (binding.scope === model.module) job = model.query(PURE_FUNCTION, reference.text) ?? undefined;
+    else {
+      const definition = binding.definition;
+      const purity = definition && isPlainFunction(definition) ? (this.local ??= new PurityChecker(model)).purity(definition) : undefined;
+      job = purity && { ...purity, topLevel: false };
+    }
+    return job && (!job.iteratesArguments || method === "map") ? job : undefined;
+  }
+}
+
 /** Every hand-off needs one of these imports, except `run_in_executor` on a loop from anywhere. */
 function mayHandOff(ctx: RuleContext): boolean {
-  return importsAny(ctx, ["threading", "concurrent.futures", "asyncio"]) || ctx.text.includes("run_in_executor");
+  return ctx.model.importsAny(["threading", "concurrent.futures", "asyncio"]) || ctx.unit.text.includes("run_in_executor");
 }
 
 const HANDOFF_SPELLINGS = /(?:Thread|to_thread|run_in_executor|submit|map)$/;
 
 /** What a call hands to a thread: `Thread(target=f)`, `pool.submit(f)`/`.map(f)`, `to_thread(f)`, `run_in_executor(None, f)`. */
-function describeHandoff(ctx: RuleContext, call: Node): Handoff | undefined {
+function describeHandoff(ctx: RuleContext, call: Node, imports: ReadonlyMap<string, string>): Handoff | undefined {
   const callee = call.childForFieldName("function");
   // Resolving every call's name costs: only these spellings, or a name imported under another one, can hand off.
-  if (!callee || !(HANDOFF_SPELLINGS.test(callee.text) || (callee.type === "identifier" && ctx.file.imports.has(callee.text)))) return undefined;
-  const qualified = ctx.file.qualifiedName(callee);
+  if (!callee || !(HANDOFF_SPELLINGS.test(callee.text) || (callee.type === "identifier" && imports.has(callee.text)))) return undefined;
+  const qualified = ctx.model.qualifiedName(callee);
   const positional = positionalArguments(call);
   if (qualified === "threading.Thread") {
     const target = keywordArgument(call, "target") ?? positional?.[1];
@@ -135,235 +139,25 @@ function describeHandoff(ctx: RuleContext, call: Node): Handoff | undefined {
     return positional[0]?.type === "none" && positional[1] ? { kind: "executor", target: positional[1] } : undefined;
   }
   if ((method === "submit" || method === "map") && positional[0]) {
-    const pools = object.type === "call" ? [object] : boundValues(ctx, object);
+    const pools = object.type === "call" ? [object] : boundValues(ctx.model, object);
     if (!pools || !pools.every((pool) => isThreadPool(ctx, pool))) return undefined;
-    return { kind: "pool", target: positional[0], pools, poolName: object.type === "identifier" ? object : undefined };
+    return { kind: "pool", target: positional[0], method, pools, poolName: object.type === "identifier" ? object : undefined };
   }
   return undefined;
 }
 
 function isThreadPool(ctx: RuleContext, value: Node): boolean {
   const callee = value.type === "call" ? value.childForFieldName("function") : null;
-  const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+  const qualified = callee ? ctx.model.qualifiedName(callee) : undefined;
   return qualified !== undefined && THREAD_POOLS.has(qualified);
 }
 
-/**
- * Decides whether same-file functions do pure computation. "Pure" is deliberately narrow: only
- * the node types above, calls only to known-pure builtins or other pure functions of this file,
- * loops only over values whose iteration cannot run unknown code (ranges, literals, local lists).
- */
-class PurityChecker {
-  private readonly results = new Map<number, Purity | null>();
-  private readonly pending = new Set<number>();
-
-  constructor(private readonly ctx: RuleContext) {}
-
-  /** The plain `def` a name refers to (not async, not decorated, not a generator). */
-  localFunction(reference: Node): Node | undefined {
-    if (reference.type !== "identifier") return undefined;
-    const binding = this.ctx.file.binding(reference);
-    const definition = binding?.kind === "function" ? binding.node : undefined;
-    if (!definition || definition.type !== "function_definition") return undefined;
-    if (definition.child(0)?.type === "async" || definition.parent?.type === "decorated_definition") return undefined;
-    return definition;
-  }
-
-  purity(definition: Node): Purity | undefined {
-    const known = this.results.get(definition.id);
-    if (known !== undefined) return known ?? undefined;
-    // A recursive call adds nothing: the function's own body decides.
-    if (this.pending.has(definition.id)) return { works: false, writesShared: false };
-    this.pending.add(definition.id);
-    const result = this.analyse(definition);
-    this.pending.delete(definition.id);
-    this.results.set(definition.id, result ?? null);
-    return result;
-  }
-
-  private analyse(definition: Node): Purity | undefined {
-    const body = definition.childForFieldName("body");
-    if (!body) return undefined;
-    const locals = localBindings(definition);
-    const isLocal = (name: string) => {
-      const binding = locals.get(name);
-      return binding !== undefined && binding.kind !== "parameter";
-    };
-    const result: Purity = { works: false, writesShared: false };
-    const check = (node: Node): boolean => {
-      if (!PURE_NODES.has(node.type)) return false;
-      switch (node.type) {
-        case "string":
-          // Only f-string replacement fields hold code.
-          return node.namedChildren.every((part) => part?.type !== "interpolation" || part.namedChildren.every((child) => !child || child.type === "format_specifier" || child.type === "type_conversion" || check(child)));
-        case "call":
-          if (!this.pureCall(node, definition, result, isLocal)) return false;
-          break;
-        case "for_statement":
-          if (node.child(0)?.type === "async") return false;
-          if (!this.knownIterable(node.childForFieldName("right"), definition, isLocal, new Set())) return false;
-          result.works = true;
-          break;
-        case "for_in_clause":
-          if (node.child(0)?.type === "async") return false;
-          if (!this.knownIterable(node.childForFieldName("right"), definition, isLocal, new Set())) return false;
-          result.works = true;
-          break;
-        case "while_statement": {
-          // A loop waiting on a flag another thread sets is coordination, not computation: the
-          // condition may read only this function's own names (and calls checked like any other).
-          const condition = node.childForFieldName("condition");
-          if (!condition || !conditionIsLocal(condition, locals)) return false;
-          result.works = true;
-          break;
-        }
-        case "global_statement":
-        case "nonlocal_statement":
-          result.writesShared = true;
-          break;
-        case "assignment":
-        case "augmented_assignment":
-        case "delete_statement": {
-          const targets = node.type === "delete_statement" ? node.namedChildren : [node.childForFieldName("left")];
-          for (const target of targets) {
-            if (!target) continue;
-            // Storing an attribute may run a property setter or __setattr__: not sure, stay quiet.
-            if (target.type === "attribute" || target.descendantsOfType("attribute").length > 0) return false;
-            if (!writesLocalOnly(target, isLocal)) result.writesShared = true;
-          }
-          break;
-        }
-      }
-      return node.namedChildren.every((child) => !child || check(child));
-    };
-    return check(body) ? result : undefined;
-  }
-
-  private pureCall(call: Node, definition: Node, result: Purity, isLocal: (name: string) => boolean): boolean {
-    const callee = call.childForFieldName("function");
-    if (callee?.type !== "identifier") return false;
-    const args = call.childForFieldName("arguments");
-    const qualified = this.ctx.file.qualifiedName(callee);
-    if (qualified?.startsWith("builtins.")) {
-      const name = qualified.slice("builtins.".length);
-      if (/^[A-Z]\w*(Error|Exception)$/.test(name) && call.parent?.type === "raise_statement") return true;
-      if (!PURE_BUILTINS.has(name)) return false;
-      if (args?.type === "generator_expression") {
-        if (ITERATING_BUILTINS.has(name)) result.works = true;
-        return ITERATING_BUILTINS.has(name);
-      }
-      const positional = positionalArguments(call);
-      if (!positional) return false;
-      for (const arg of args?.namedChildren ?? []) {
-        if (arg?.type === "keyword_argument" && !PURE_KEYWORDS.has(arg.childForFieldName("name")?.text ?? "")) return false;
-      }
-      const iterates = ITERATING_BUILTINS.has(name) && !((name === "min" || name === "max") && positional.length > 1);
-      if (iterates) {
-        if (!positional.every((arg) => this.knownIterable(arg, definition, isLocal, new Set()))) return false;
-        if (positional.length > 0) result.works = true;
-      }
-      return true;
-    }
-    if (qualified !== undefined) return false;
-    const callee_ = this.localFunction(callee);
-    if (!callee_) return false;
-    const inner = this.purity(callee_);
-    if (!inner) return false;
-    result.works ||= inner.works;
-    result.writesShared ||= inner.writesShared;
-    return true;
-  }
-
-  /**
-   * Iterating this value cannot run unknown code: a range, a literal, a comprehension, a pure
-   * builtin over such values, or a local name only ever assigned such values.
-   */
-  private knownIterable(node: Node | null, definition: Node, isLocal: (name: string) => boolean, seen: Set<string>): boolean {
-    if (!node) return false;
-    switch (node.type) {
-      case "list":
-      case "tuple":
-      case "set":
-      case "dictionary":
-      case "string":
-      case "concatenated_string":
-      case "list_comprehension":
-      case "set_comprehension":
-      case "dictionary_comprehension":
-      case "generator_expression":
-        return true;
-      case "parenthesized_expression":
-        return this.knownIterable(node.namedChild(0), definition, isLocal, seen);
-      case "binary_operator": {
-        const operator = node.childForFieldName("operator")?.type;
-        const left = node.childForFieldName("left");
-        const right = node.childForFieldName("right");
-        if (operator === "+") return this.knownIterable(left, definition, isLocal, seen) && this.knownIterable(right, definition, isLocal, seen);
-        if (operator === "*") return this.knownIterable(left, definition, isLocal, seen) || this.knownIterable(right, definition, isLocal, seen);
-        return false;
-      }
-      case "call": {
-        const callee = node.childForFieldName("function");
-        const qualified = callee ? this.ctx.file.qualifiedName(callee) : undefined;
-        if (qualified === "builtins.range") return true;
-        const name = qualified?.startsWith("builtins.") ? qualified.slice("builtins.".length) : undefined;
-        if (!name || !ITERATING_BUILTINS.has(name) || name === "min" || name === "max" || name === "sum" || name === "any" || name === "all") return false;
-        const args = node.childForFieldName("arguments");
-        if (args?.type === "generator_expression") return true;
-        const positional = positionalArguments(node);
-        return positional !== null && positional.every((arg) => this.knownIterable(arg, definition, isLocal, seen));
-      }
-      case "identifier": {
-        if (!isLocal(node.text) || seen.has(node.text)) return false;
-        const values = boundValues(this.ctx, node);
-        if (!values || enclosingScope(values[0])?.id !== definition.id) return false;
-        seen.add(node.text);
-        return values.every((value) => this.knownIterable(value, definition, isLocal, seen));
-      }
-      default:
-        return false;
-    }
-  }
-}
-
-/**
- * A `while` condition that reads only the function's own names (parameters and locals) and
- * callees; no globals, attributes or subscripts, which another thread could be changing.
- */
-function conditionIsLocal(condition: Node, locals: ReadonlyMap<string, unknown>): boolean {
-  const check = (node: Node): boolean => {
-    if (node.type === "attribute" || node.type === "subscript") return false;
-    if (node.type === "identifier") {
-      const parent = node.parent;
-      if (parent?.type === "call" && parent.childForFieldName("function")?.id === node.id) return true;
-      return locals.has(node.text);
-    }
-    return node.namedChildren.every((child) => !child || check(child));
-  };
-  return check(condition);
-}
-
-/** A store into a plain local name, or into an item of a local container (`counts[i] = ...` with local `counts`). */
-function writesLocalOnly(target: Node, isLocal: (name: string) => boolean): boolean {
-  if (target.type === "identifier") return isLocal(target.text);
-  if (target.type === "subscript") {
-    let base: Node | null = target;
-    while (base && base.type === "subscript") base = base.childForFieldName("value");
-    return base?.type === "identifier" && isLocal(base.text);
-  }
-  return target.namedChildren.every((child) => !child || writesLocalOnly(child, isLocal));
-}
-
-/** Functions a process can run must be importable by name from the module: top-level `def`s. */
-function isModuleLevel(definition: Node): boolean {
-  return definition.parent?.type === "module";
-}
-
 /** `threading.Thread(...)` -> `multiprocessing.Process(...)`, same arguments. */
-function threadFix(ctx: RuleContext, call: Node, definition: Node, purity: Purity): Fix | undefined {
+function threadFix(ctx: RuleContext, call: Node, job: Job): Fix | undefined {
   const callee = call.childForFieldName("function");
-  if (!callee || purity.writesShared || !isModuleLevel(definition) || runsOnImport(call)) return undefined;
-  const multiprocessing = referenceTo(ctx, "multiprocessing", "multiprocessing", "import multiprocessing", call);
+  // A process runs a function it finds by name in the module it imports: a top-level `def`.
+  if (!callee || job.writesShared || !job.topLevel || runsOnImport(call)) return undefined;
+  const multiprocessing = referenceTo(ctx.model, "multiprocessing", "multiprocessing", "import multiprocessing", call);
   if (!multiprocessing) return undefined;
   const edits: TextEdit[] = [{ range: { start: callee.startPosition, end: callee.endPosition }, newText: `${multiprocessing.text}.Process` }];
   if (multiprocessing.importEdit) edits.unshift(multiprocessing.importEdit);
@@ -374,10 +168,10 @@ function threadFix(ctx: RuleContext, call: Node, definition: Node, purity: Purit
  * `ThreadPoolExecutor(...)` -> `ProcessPoolExecutor(...)` where the pool is created, when every
  * job the pool receives is a pure top-level function (the pool's other uses would change too).
  */
-function poolFix(ctx: RuleContext, handoff: Handoff, checker: PurityChecker): Fix | undefined {
+function poolFix(ctx: RuleContext, handoff: Handoff, jobs: Jobs): Fix | undefined {
   const pools = handoff.pools ?? [];
   if (pools.some((pool) => runsOnImport(pool) || !convertiblePoolCall(pool))) return undefined;
-  if (!allJobsPure(ctx, handoff, checker)) return undefined;
+  if (!allJobsPure(ctx, handoff, jobs)) return undefined;
   const edits: TextEdit[] = [];
   for (const pool of pools) {
     const callee = pool.childForFieldName("function");
@@ -385,10 +179,10 @@ function poolFix(ctx: RuleContext, handoff: Handoff, checker: PurityChecker): Fi
     if (callee.type === "attribute") {
       const object = callee.childForFieldName("object");
       const attribute = callee.childForFieldName("attribute");
-      if (!object || !attribute || ctx.file.qualifiedName(object) !== "concurrent.futures") return undefined;
+      if (!object || !attribute || ctx.model.qualifiedName(object) !== "concurrent.futures") return undefined;
       edits.push({ range: { start: attribute.startPosition, end: attribute.endPosition }, newText: "ProcessPoolExecutor" });
     } else {
-      const reference = referenceTo(ctx, "concurrent.futures.ProcessPoolExecutor", "ProcessPoolExecutor", "from concurrent.futures import ProcessPoolExecutor", pool);
+      const reference = referenceTo(ctx.model, "concurrent.futures.ProcessPoolExecutor", "ProcessPoolExecutor", "from concurrent.futures import ProcessPoolExecutor", pool);
       if (!reference) return undefined;
       if (reference.importEdit && !edits.some((edit) => edit.newText === reference.importEdit?.newText)) edits.unshift(reference.importEdit);
       edits.push({ range: { start: callee.startPosition, end: callee.endPosition }, newText: reference.text });
@@ -407,17 +201,17 @@ function convertiblePoolCall(pool: Node): boolean {
 }
 
 /** Every use of the pool hands it a pure, top-level function that writes no shared state. */
-function allJobsPure(ctx: RuleContext, handoff: Handoff, checker: PurityChecker): boolean {
-  const jobIsPure = (job: Node | undefined): boolean => {
-    const definition = job ? checker.localFunction(job) : undefined;
-    const purity = definition ? checker.purity(definition) : undefined;
-    return definition !== undefined && purity !== undefined && !purity.writesShared && isModuleLevel(definition);
+function allJobsPure(ctx: RuleContext, handoff: Handoff, jobs: Jobs): boolean {
+  const jobIsPure = (reference: Node | undefined, method: string | undefined): boolean => {
+    const job = reference ? jobs.of(reference, method) : undefined;
+    return job !== undefined && !job.writesShared && job.topLevel;
   };
-  if (!handoff.poolName) return jobIsPure(handoff.target);
+  if (!handoff.poolName) return jobIsPure(handoff.target, handoff.method);
   const name = handoff.poolName.text;
-  const scope = enclosingScope(handoff.pools?.[0] ?? handoff.poolName) ?? ctx.tree.rootNode;
-  for (const id of scope.descendantsOfType("identifier")) {
-    if (!id || id.text !== name) continue;
+  const uses = usesOf(ctx, handoff.pools?.[0] ?? handoff.poolName);
+  if (!uses) return false;
+  for (const id of uses) {
+    if (id.text !== name) continue;
     const parent = id.parent;
     if (parent?.type === "as_pattern_target" || (parent?.type === "assignment" && parent.childForFieldName("left")?.id === id.id)) continue;
     if (parent?.type === "attribute" && parent.childForFieldName("object")?.id === id.id) {
@@ -425,9 +219,21 @@ function allJobsPure(ctx: RuleContext, handoff: Handoff, checker: PurityChecker)
       const call = parent.parent;
       if (call?.type !== "call" || call.childForFieldName("function")?.id !== parent.id) return false;
       if (method === "shutdown") continue;
-      if ((method === "submit" || method === "map") && jobIsPure(positionalArguments(call)?.[0])) continue;
+      if ((method === "submit" || method === "map") && jobIsPure(positionalArguments(call)?.[0], method)) continue;
     }
     return false;
   }
   return true;
+}
+
+/**
+ * Every identifier where a pool made at `node` may be used: in the function around it, or, for
+ * a module-level pool, anywhere in the module. Undefined for a pool made in a class body, which
+ * its methods may use as an attribute: that would mean reading their bodies.
+ */
+function usesOf(ctx: RuleContext, node: Node): Node[] | undefined {
+  const definition = enclosingDefinition(node);
+  if (definition?.type === "class_definition") return undefined;
+  const roots = definition ? [definition] : ctx.model.moduleStatements();
+  return roots.flatMap((root) => root.descendantsOfType("identifier")).filter((id): id is Node => id !== null);
 }

@@ -2,7 +2,9 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { boundValues, importsAny, isMainGuard, positionalArguments, runsOnImport, topStatement } from "./concurrency-support";
+import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { boundValues } from "../analysis/support/bound-values";
+import { isMainGuard, positionalArguments, runsOnImport, topStatement } from "../analysis/support/syntax";
 
 /** Calls that create a child process, or a pool of them, by qualified name. */
 const PROCESS_FACTORIES = new Set([
@@ -41,50 +43,38 @@ export const processWithoutMainGuardRule: Rule = {
       "zh-cn": "移到 if __name__ == \"__main__\": 之下",
     },
   },
-  // Two facts come from the whole file: `set_start_method("fork")` anywhere turns the rule off, and
-  // the fix guards every module-level statement that creates processes, wherever it is. Each
-  // part of the file reports both: "fork", and the rows of its creating top-level statements.
-  summarize(ctx) {
-    const rows = [...new Set(creatingCalls(ctx).map(({ call }) => topStatement(call).startPosition.row))];
-    return [forcesFork(ctx) ? "fork" : "", ...rows].join(" ");
-  },
   check(ctx) {
-    // Most parts of a file create no process: answer them without reading the whole file's facts.
-    const creating = creatingCalls(ctx);
-    if (creating.length === 0) return [];
-    const summaries = ctx.summaries().map((summary) => summary.split(" "));
-    if (summaries.some((parts) => parts[0] === "fork")) return [];
-    const rows = new Set(summaries.flatMap((parts) => parts.slice(1).map(Number)));
-    const everywhere = ctx.tree.rootNode.namedChildren.filter(
-      (node): node is Node => node !== null && node.type !== "comment" && rows.has(node.startPosition.row),
-    );
-    const fixes = guardFixes(ctx, everywhere);
+    // Most units create no process: answer them without reading the rest of the file.
+    const calls = ctx.nodes("call");
+    if (calls.length === 0 || !ctx.model.importsAny(["multiprocessing", "concurrent.futures"])) return [];
+    const creating = creatingCalls(ctx, calls);
+    if (creating.length === 0 || forcesFork(ctx)) return [];
+    const fixes = guardFixes(ctx);
     return creating.map(({ call, callee }) =>
       ctx.finding(call, ctx.t("message", { name: callee.text.replace(/\s+/g, "") }), fixes.get(topStatement(call).id)),
     );
   },
 };
 
-/** Calls in this part of the file that create processes while the module is being imported. */
-function creatingCalls(ctx: RuleContext): { call: Node; callee: Node }[] {
+/** Of these calls, those that create processes while the module is being imported. */
+function creatingCalls(ctx: RuleContext, calls: readonly Node[]): { call: Node; callee: Node }[] {
   const creating: { call: Node; callee: Node }[] = [];
-  if (!importsAny(ctx, ["multiprocessing", "concurrent.futures"])) return creating;
-  for (const call of ctx.nodes("call")) {
+  for (const call of calls) {
     const callee = call.childForFieldName("function");
-    if (callee && createsProcess(ctx, callee) && runsOnImport(call)) creating.push({ call, callee });
+    if (callee && runsOnImport(call) && createsProcess(ctx, callee)) creating.push({ call, callee });
   }
   return creating;
 }
 
 function createsProcess(ctx: RuleContext, callee: Node): boolean {
-  const qualified = ctx.file.qualifiedName(callee);
+  const qualified = ctx.model.qualifiedName(callee);
   if (qualified && PROCESS_FACTORIES.has(qualified)) return true;
   // `multiprocessing.get_context("spawn").Pool(...)`, or through a name bound to such a context.
   if (callee.type !== "attribute") return false;
   const attribute = callee.childForFieldName("attribute")?.text;
   const object = callee.childForFieldName("object");
   if ((attribute !== "Process" && attribute !== "Pool") || !object) return false;
-  const values = object.type === "call" ? [object] : boundValues(ctx, object);
+  const values = object.type === "call" ? [object] : boundValues(ctx.model, object);
   return values !== undefined && values.every((value) => isReimportingContext(ctx, value));
 }
 
@@ -92,21 +82,43 @@ function createsProcess(ctx: RuleContext, callee: Node): boolean {
 function isReimportingContext(ctx: RuleContext, value: Node): boolean {
   if (value.type !== "call") return false;
   const callee = value.childForFieldName("function");
-  if (!callee || ctx.file.qualifiedName(callee) !== "multiprocessing.get_context") return false;
-  return !/^(["'])fork\1$/.test(positionalArguments(value)?.[0]?.text ?? "");
+  if (!callee || ctx.model.qualifiedName(callee) !== "multiprocessing.get_context") return false;
+  return !isFork(positionalArguments(value)?.[0]);
 }
 
-/** `multiprocessing.set_start_method("fork")` here: children are forked, nothing is re-imported. */
-function forcesFork(ctx: RuleContext): boolean {
-  if (!importsAny(ctx, ["multiprocessing"])) return false;
-  return ctx.nodes("call").some((call) => {
-    const callee = call.childForFieldName("function");
-    return (
-      callee !== null &&
-      ctx.file.qualifiedName(callee) === "multiprocessing.set_start_method" &&
-      /^(["'])fork\1$/.test(positionalArguments(call)?.[0]?.text ?? "")
-    );
+function isFork(argument: Node | undefined): boolean {
+  return /^(["'])fork\1$/.test(argument?.text ?? "");
+}
+
+/**
+ * The callees of every call with "fork" as first argument in a unit, as written
+ * (`mp.set_start_method`, or `ssm` after `from multiprocessing import set_start_method as ssm`):
+ * which of them is `multiprocessing.set_start_method` is for the unit that reads the fact to say.
+ */
+const FORK_CALLEES = defineFact("process-without-main-guard:fork-callees", (nodes, unit) => {
+  const callees = new Set<string>();
+  forEachUnitNode(nodes, unit, (node) => {
+    if (node.type !== "call" || node.hasError) return;
+    const callee = node.childForFieldName("function");
+    if ((callee?.type === "identifier" || callee?.type === "attribute") && isFork(positionalArguments(node)?.[0])) callees.add(callee.text.replace(/\s+/g, ""));
   });
+  return [...callees];
+});
+
+/** `multiprocessing.set_start_method("fork")` anywhere in the file: children are forked, nothing is re-imported. */
+function forcesFork(ctx: RuleContext): boolean {
+  return ctx.model.fileFact(FORK_CALLEES).some((callees) => callees.some((callee) => qualifiedText(ctx, callee) === "multiprocessing.set_start_method"));
+}
+
+/**
+ * What a dotted name written anywhere in the file means, through the module's imports. A first
+ * name the module does not bind stands for itself: in working code, a function imported it.
+ */
+function qualifiedText(ctx: RuleContext, text: string): string | undefined {
+  const [head, ...rest] = text.split(".");
+  const bindings = ctx.model.moduleBindings(head);
+  const meaning = bindings.length === 0 ? head : bindings.find((binding) => binding.kind === "import")?.qualified;
+  return meaning === undefined ? undefined : [meaning, ...rest].join(".");
 }
 
 /**
@@ -115,8 +127,11 @@ function forcesFork(ctx: RuleContext): boolean {
  * bind (so the guarded code still finds its pool). No fix when that run would have to take
  * definitions, imports or multi-line strings along, or shares lines with code outside it.
  */
-function guardFixes(ctx: RuleContext, creatingStatements: Node[]): Map<number, Fix> {
-  const statements = ctx.tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== "comment");
+function guardFixes(ctx: RuleContext): Map<number, Fix> {
+  const statements = ctx.model.moduleStatements().filter((node) => node.type !== "comment");
+  const creatingStatements = statements.filter(
+    (statement) => creatingCalls(ctx, statement.descendantsOfType("call").filter((call): call is Node => call !== null && !call.hasError)).length > 0,
+  );
   const indexOf = new Map(statements.map((statement, index) => [statement.id, index]));
   const creatingIndexes = [...new Set(creatingStatements.map((statement) => indexOf.get(statement.id) ?? -1))].sort((a, b) => a - b);
   const fixes = new Map<number, Fix>();
@@ -200,17 +215,17 @@ function wrapInGuard(ctx: RuleContext, statements: Node[], first: number, last: 
   // Code outside the range on the same lines (`a = 1; pool = Pool()`) would be swept along.
   if (first > 0 && statements[first - 1].endPosition.row >= startRow) return undefined;
   if (last + 1 < statements.length && statements[last + 1].startPosition.row <= endRow) return undefined;
-  const newline = ctx.text.includes("\r\n") ? "\r\n" : "\n";
-  const lines = ctx.text.split("\n").slice(startRow, endRow + 1);
+  const lines: string[] = [];
+  for (let row = startRow; row <= endRow; row++) lines.push(ctx.line(row));
   if (lines.some((line) => line.startsWith("\t"))) return undefined;
   const body = lines.map((line) => (line.trim() === "" ? line.replace(/[ \t]+/g, "") : `    ${line}`)).join("\n");
-  const lastLine = ctx.text.split("\n")[endRow];
+  const lastLine = lines[lines.length - 1];
   return {
     title: ctx.t("fix"),
     edits: [
       {
         range: { start: { row: startRow, column: 0 }, end: { row: endRow, column: lastLine.length } },
-        newText: `if __name__ == "__main__":${newline}${body}`,
+        newText: `if __name__ == "__main__":${ctx.newline}${body}`,
       },
     ],
     safe: false,

@@ -1,7 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
-import { importsAny } from "./concurrency-support";
 
 /** Module-level helpers of requests: each call builds a throwaway Session, with its own connection pool. */
 const REQUEST_FUNCTIONS = new Set(
@@ -36,10 +35,10 @@ export const requestsWithoutSessionRule: Rule = {
   },
   check(ctx) {
     const findings: Finding[] = [];
-    if (!importsAny(ctx, ["requests"])) return findings;
+    if (!ctx.model.importsAny(["requests"])) return findings;
     for (const call of ctx.nodes("call")) {
       const callee = call.childForFieldName("function");
-      const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+      const qualified = callee ? ctx.model.qualifiedName(callee) : undefined;
       if (!callee || !qualified || !REQUEST_FUNCTIONS.has(qualified)) continue;
       const loop = repeatingConstruct(call);
       if (!loop) continue;
