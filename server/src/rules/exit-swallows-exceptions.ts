@@ -1,6 +1,8 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
+import { decoratorsOf } from "../analysis/model/class-members";
+import { containsYield, unparenthesize } from "../analysis/support/syntax";
 
 /**
  * How a statement (or block) ends, for the one question this rule asks: does every way through
@@ -71,36 +73,22 @@ export const exitSwallowsExceptionsRule: Rule = {
       if (method !== "__exit__" && method !== "__aexit__") continue;
       // `async with` awaits what __aexit__ returns, so only an `async def __aexit__` returns a plain value.
       if ((method === "__aexit__") !== (definition.firstChild?.type === "async")) continue;
-      if (!isMethod(definition) || containsYield(definition)) continue;
       const body = definition.childForFieldName("body");
-      if (!body) continue;
+      if (!body || !isPlainMethod(ctx, definition, body) || containsYield(definition)) continue;
       const returns: Node[] = [];
       if (blockOutcome(ctx, body, returns) !== "true") continue;
       for (const statement of returns) {
         const value = statement.namedChild(0);
-        findings.push(ctx.finding(statement, ctx.t("message", { method, value: value ? unparenthesized(value).text : "" })));
+        findings.push(ctx.finding(statement, ctx.t("message", { method, value: value ? unparenthesize(value).text : "" })));
       }
     }
     return findings;
   },
 };
 
-/** A plain `def` directly in a class body (decorators would change what the method is). */
-function isMethod(definition: Node): boolean {
-  const block = definition.parent;
-  return block?.type === "block" && block.parent?.type === "class_definition";
-}
-
-function containsYield(definition: Node): boolean {
-  const visit = (node: Node): boolean =>
-    node.namedChildren.some((child) => {
-      if (!child) return false;
-      if (child.type === "yield") return true;
-      if (child.type === "function_definition" || child.type === "class_definition" || child.type === "lambda") return false;
-      return visit(child);
-    });
-  const body = definition.childForFieldName("body");
-  return body ? visit(body) : false;
+/** A `def` directly in a class body, without decorators (they would change what the method is). */
+function isPlainMethod(ctx: RuleContext, definition: Node, body: Node): boolean {
+  return ctx.model.owner(body).method !== undefined && decoratorsOf(definition).length === 0;
 }
 
 /** The statements of a block in order; the first one that always returns true decides. */
@@ -194,10 +182,10 @@ function callsNoReturn(ctx: RuleContext, expression: Node | null): boolean {
   if (expression?.type !== "call") return false;
   const callee = expression.childForFieldName("function");
   if (!callee) return false;
-  const qualified = ctx.file.qualifiedName(callee);
+  const qualified = ctx.model.qualifiedName(callee);
   if (qualified) return NO_RETURN.has(qualified);
   if (callee.type !== "identifier") return false;
-  const definition = ctx.file.binding(callee)?.node;
+  const definition = ctx.model.binding(callee)?.definition;
   const body = definition?.type === "function_definition" ? definition.childForFieldName("body") : null;
   const last = body?.namedChildren.filter((child) => child?.type !== "comment").at(-1);
   return last?.type === "raise_statement";
@@ -205,7 +193,7 @@ function callsNoReturn(ctx: RuleContext, expression: Node | null): boolean {
 
 /** `True`, a non-zero number, a non-empty plain string (parentheses and a sign allowed). */
 function isConstantTrue(expression: Node): boolean {
-  const node = unparenthesized(expression);
+  const node = unparenthesize(expression);
   switch (node.type) {
     case "true":
       return true;
@@ -223,16 +211,6 @@ function isConstantTrue(expression: Node): boolean {
     default:
       return false;
   }
-}
-
-function unparenthesized(expression: Node): Node {
-  let node = expression;
-  while (node.type === "parenthesized_expression" && node.namedChildCount === 1) {
-    const inner = node.namedChild(0);
-    if (!inner) break;
-    node = inner;
-  }
-  return node;
 }
 
 function isNonZeroNumber(text: string): boolean {

@@ -2,8 +2,11 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings, parameterNames } from "../analysis/scopes";
-import { unparenthesize } from "./comparisons";
+import type { Owner } from "../analysis/model/semantic-model";
+import type { Scope } from "../analysis/model/scope";
+import { defineFact, forEachUnitNode, type UnitShape } from "../analysis/model/facts";
+import { aloneOnItsLines, indentRows, indentUnit } from "../analysis/support/indentation";
+import { unparenthesize } from "../analysis/support/syntax";
 
 /**
  * Functions that open a file object which must be closed. `os.open` returns a plain int file
@@ -34,13 +37,15 @@ const WRAPPER_NAMES = new Set([...OWNING_WRAPPERS].map((name) => name.slice(name
 /** Special methods and `close` that let a class close the file it stores in `self.x`. */
 const CLOSING_METHODS = ["close", "__exit__", "__aexit__", "__del__"];
 
+const COMPREHENSIONS = new Set(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
+
 export const openWithoutWithRule: Rule = {
   code: "PYM009",
   name: "open-without-with",
   knowledge: "open-without-with",
   severity: "warning",
   equivalents: ["SIM115"],
-  nodeTypes: ["assignment", "call", "with_item"],
+  nodeTypes: ["assignment"],
   messages: {
     local: {
       en: "`{name}` is opened outside a `with` block, so it is closed only if the program reaches `{name}.close()`: an exception or an early `return` skips that line, and the file stays open, its buffered writes not yet flushed, until it is garbage-collected. Use `with {call} as {name}:`.",
@@ -57,16 +62,16 @@ export const openWithoutWithRule: Rule = {
       ko: "`self.{name}`에 `with` 블록 밖에서 연 파일을 저장하지만 이 클래스에는 그 파일을 닫는 코드가 없습니다. 객체가 가비지 컬렉션될 때까지 파일이 열려 있고, 버퍼에 있던 쓰기 내용을 잃을 수 있습니다. `close()`나 `__exit__` 메서드에서 닫거나, 파일을 쓰는 곳에서 `with` 블록으로 여세요.",
       "zh-cn": "`self.{name}` 保存了一个在 `with` 块之外打开的文件，而这个类里没有任何地方关闭它：文件会一直开着直到对象被垃圾回收，缓冲区里的写入可能丢失。请在 `close()` 或 `__exit__` 方法中关闭它，或者在使用它的地方用 `with` 块打开。",
     },
+    generator: {
+      en: "`{name}` is a generator over a file opened outside a `with` block: the file stays open until the generator is used up or garbage-collected, so a generator that is never finished never closes it. Open the file in a `with` block and read it there, or write a generator function that opens it with `with`.",
+      ko: "`{name}`은 `with` 블록 밖에서 연 파일을 읽는 제너레이터입니다. 파일은 제너레이터를 끝까지 소비하거나 가비지 컬렉션될 때까지 열려 있으므로, 끝까지 돌지 않은 제너레이터는 파일을 닫지 않습니다. 파일을 `with` 블록에서 열어 그 안에서 읽거나, `with`로 파일을 여는 제너레이터 함수를 작성하세요.",
+      "zh-cn": "`{name}` 是一个读取在 `with` 块之外打开的文件的生成器：文件会一直开着，直到生成器被耗尽或被垃圾回收，所以一个没有迭代完的生成器永远不会关闭它。请在 `with` 块中打开文件并在其中读取，或者写一个用 `with` 打开文件的生成器函数。",
+    },
     fix: {
       en: "Open `{name}` in a with block",
       ko: "`{name}`을 with 블록에서 열기",
       "zh-cn": "在 with 块中打开 `{name}`",
     },
-  },
-  // Attributes closed, entered or handed on in this part of the file: `self.log = open(...)` in
-  // one class may be closed by `job.log.close()` in any function of the file.
-  summarize(ctx) {
-    return [...closedAttributesHere(ctx)].sort().join(" ");
   },
   check(ctx) {
     const findings = [];
@@ -74,21 +79,26 @@ export const openWithoutWithRule: Rule = {
       const right = assignment.childForFieldName("right");
       const left = assignment.childForFieldName("left");
       if (!right || !left) continue;
-      const call = unparenthesize(right);
-      if (call.type !== "call") continue;
+      const call = openedFile(ctx, right);
+      if (!call) continue;
+      if (unparenthesize(right).type === "generator_expression") {
+        // `lines = (l for l in open(p))`: the generator holds the file as long as it lives.
+        if (left.type !== "identifier" || fileState(ctx, assignment, left) === "handled") continue;
+        findings.push(ctx.finding(call, ctx.t("generator", { name: left.text })));
+        continue;
+      }
       const callee = call.childForFieldName("function");
-      const qualified = callee && maySpellOpen(ctx, callee) ? ctx.file.qualifiedName(callee) : undefined;
-      if (!qualified || !OPENERS.has(qualified)) continue;
       if (left.type === "identifier") {
-        if (handledElsewhere(ctx, assignment, left.text)) continue;
+        const state = fileState(ctx, assignment, left);
+        if (state === "handled") continue;
         const args = { name: left.text, call: `${callee?.text ?? "open"}(...)` };
-        const message = ctx.t(closedInScope(assignment, left.text) ? "local" : "neverClosed", args);
-        findings.push(ctx.finding(call, message, withBlockFix(ctx, assignment, left.text, call, ctx.t("fix", args))));
+        const message = ctx.t(state === "closed" ? "local" : "neverClosed", args);
+        findings.push(ctx.finding(call, message, withBlockFix(ctx, assignment, left, call, ctx.t("fix", args))));
       } else if (left.type === "attribute") {
         const object = left.childForFieldName("object");
         const attribute = left.childForFieldName("attribute");
         if (object?.type !== "identifier" || object.text !== "self" || !attribute) continue;
-        if (attributeClosed(ctx, assignment, attribute.text)) continue;
+        if (selfAttributeClosed(ctx, assignment, attribute.text)) continue;
         findings.push(ctx.finding(call, ctx.t("attribute", { name: attribute.text })));
       }
     }
@@ -96,32 +106,26 @@ export const openWithoutWithRule: Rule = {
   },
 };
 
-/** Before resolving a callee (which costs): it must end in `open`, or be a name imported as an opener. */
-function maySpellOpen(ctx: RuleContext, callee: Node): boolean {
-  const text = callee.text;
-  return text.endsWith("open") || (callee.type === "identifier" && OPENERS.has(ctx.file.imports.get(text) ?? ""));
+/** A call of one of the OPENERS. Only a plain name or an attribute ending in `open` can be one, so others are not resolved. */
+function opensFile(ctx: RuleContext, call: Node): boolean {
+  const callee = call.childForFieldName("function");
+  if (!callee || (callee.type !== "identifier" && !callee.text.endsWith("open"))) return false;
+  return OPENERS.has(ctx.model.qualifiedName(callee) ?? "");
 }
 
-/** The function (or module) whose body the node belongs to. */
-function scopeOf(node: Node): Node {
-  let scope = node;
-  for (let current = node.parent; current; current = current.parent) {
-    scope = current;
-    if (current.type === "function_definition" || current.type === "lambda") return current;
+/** The opener call whose file `value` holds: `open(p)` itself, or a generator expression iterating it. */
+function openedFile(ctx: RuleContext, value: Node): Node | undefined {
+  let call = unparenthesize(value);
+  if (call.type === "generator_expression") {
+    const iterable = call.namedChildren.find((child) => child?.type === "for_in_clause")?.childForFieldName("right");
+    if (!iterable) return undefined;
+    call = unparenthesize(iterable);
   }
-  return scope;
+  return call.type === "call" && opensFile(ctx, call) ? call : undefined;
 }
 
-function* descendants(node: Node): Generator<Node> {
-  for (const child of node.namedChildren) {
-    if (!child) continue;
-    yield child;
-    yield* descendants(child);
-  }
-}
-
-function within(node: Node, types: readonly string[], stop: Node): Node | undefined {
-  for (let current = node.parent; current && !current.equals(stop); current = current.parent) {
+function within(node: Node, types: readonly string[], stop: Node | null): Node | undefined {
+  for (let current = node.parent; current && !(stop && current.equals(stop)); current = current.parent) {
     if (types.includes(current.type)) return current;
   }
   return undefined;
@@ -138,77 +142,128 @@ function contains(outer: Node, inner: Node): boolean {
 }
 
 /**
- * Whether the file object assigned to `name` is closed, or handed on, somewhere the rule cannot
- * follow, so that not closing it here is no bug: it is entered later (`with f:`), cleaned up in a
- * `finally` or `except` clause (`except: f.close(); raise` hands it on when all goes well),
- * closed right away (an existence check), returned or yielded to the caller, stored elsewhere or
- * aliased (`self.f = f`, `g = f`, `files.append(f)`, `a = f = open(p)`), registered for later
- * (`stack.enter_context(f)`, `atexit.register(f.close)`), captured by a nested function, declared
- * `global`/`nonlocal`, or sometimes bound to something else (`f = sys.stdin` in another branch, a
- * parameter), so that a `with open(...)` could not replace it. Code running under
- * `mock.patch(...)` is not opening real files either.
+ * What becomes of the file object assigned to a name: "closed" by `name.close()` in its scope,
+ * "open" when nothing there closes it, or "handled" when it is closed, or handed on, somewhere
+ * the rule cannot follow, so that not closing it here is no bug: it is entered later
+ * (`with f:`), cleaned up in a `finally` or `except` clause (`except: f.close(); raise` hands it
+ * on when all goes well), closed right away (an existence check), returned or yielded to the
+ * caller, stored elsewhere or aliased (`self.f = f`, `g = f`, `files.append(f)`,
+ * `a = f = open(p)`), registered for later (`stack.enter_context(f)`, `atexit.register(f.close)`),
+ * captured by a nested function or class, declared `global`/`nonlocal`, or sometimes bound to
+ * something else (`f = sys.stdin` in another branch, a parameter), so that a `with open(...)`
+ * could not replace it. Code running under `mock.patch(...)` is not opening real files either.
+ * A comprehension that iterates the file uses it where it stands: `return [l for l in f]` hands
+ * on a list, not the file.
  */
-function handledElsewhere(ctx: RuleContext, assignment: Node, name: string): boolean {
-  if (assignment.parent?.type === "assignment" || assignment.childForFieldName("right")?.type === "assignment") return true;
-  if (closedRightAway(assignment, name) || underMockPatch(ctx, assignment)) return true;
-  const scope = scopeOf(assignment);
-  const body = scope.type === "module" ? scope : scope.childForFieldName("body");
-  if (!body) return true;
-  const parameters = scope.childForFieldName("parameters");
-  if (scope.type !== "module" && parameters && parameterNames(parameters).includes(name)) return true;
-  for (const node of descendants(body)) {
-    if (node.type === "global_statement" || node.type === "nonlocal_statement") {
-      if (node.namedChildren.some((child) => child?.text === name)) return true;
-      continue;
+function fileState(ctx: RuleContext, assignment: Node, left: Node): "closed" | "open" | "handled" {
+  if (assignment.parent?.type === "assignment" || assignment.childForFieldName("right")?.type === "assignment") return "handled";
+  const name = left.text;
+  const scope = ctx.model.scopeOf(assignment);
+  // Every unit may use a module-level name, and what follows a module-level statement is other
+  // units' code: reading it makes the result volatile, which keeps it right for a rare case.
+  const code = scope.kind === "module" ? ctx.model.moduleStatements() : scopeBody(scope);
+  if (closedRightAway(assignment, name) || underMockPatch(ctx, assignment)) return "handled";
+  if (code.length === 0 || ctx.model.resolve(left)?.scope !== scope) return "handled";
+  if (scope.bindingsOf(name).some((binding) => binding.kind === "parameter")) return "handled";
+  const stop = scope.kind === "module" ? null : scope.node;
+  let closed = false;
+  for (const use of usesOf(ctx, scope, name, code)) {
+    if (use.captured || handsOn(ctx, use.node, stop)) return "handled";
+    if (isCalledClose(use.node)) closed = true;
+  }
+  return closed ? "closed" : "open";
+}
+
+function scopeBody(scope: Scope): Node[] {
+  const body = scope.node.childForFieldName("body");
+  return body ? [body] : [];
+}
+
+/**
+ * The identifiers in `code` that use the variable `name` of `scope`, and whether each sits in a
+ * nested function or class (a comprehension runs where it stands, so it is no such scope).
+ */
+function usesOf(ctx: RuleContext, scope: Scope, name: string, code: readonly Node[]): { node: Node; captured: boolean }[] {
+  // A class's methods are units of their own, and cannot see its class-level names anyway.
+  const holes = scope.kind === "module" ? [] : (ctx.unit.holes ?? []);
+  const uses: { node: Node; captured: boolean }[] = [];
+  for (const top of code) {
+    if (!top.text.includes(name)) continue;
+    for (const node of top.descendantsOfType("identifier")) {
+      if (!node || node.text !== name || !isNameUse(node)) continue;
+      if (holes.some((hole) => node.startIndex >= hole.start && node.startIndex < hole.end)) continue;
+      if (ctx.model.resolve(node)?.scope !== scope) continue;
+      let own = ctx.model.scopeOf(node);
+      while (own.kind === "comprehension" && own.parent) own = own.parent;
+      uses.push({ node, captured: own !== scope });
     }
-    if (node.type !== "identifier" || node.text !== name) continue;
-    const nested = nestedScopes(node, body);
-    // A nested function with its own `name` means another variable; one without captures the file.
-    if (nested.some((scope) => scope.type !== "class_definition" && localBindings(scope).has(name))) continue;
-    if (nested.length > 0) return true;
-    const parent = node.parent;
-    if (!parent) continue;
-    if (rebindsToOther(ctx, node)) return true;
-    if (within(node, ["finally_clause", "except_clause"], body)) return true;
-    // A with item that enters the file (or something built from it, like closing(f)).
-    const item = within(node, ["with_item"], body);
-    if (item) {
-      const value = withItemValue(item);
-      if (value && contains(value, node)) return true;
-    }
-    const isObject = parent.type === "attribute" && parent.childForFieldName("object")?.equals(node);
-    if (isObject) {
-      if (parent.childForFieldName("attribute")?.text !== "close") continue;
-      // f.close passed on without being called.
-      const called = parent.parent?.type === "call" && parent.parent.childForFieldName("function")?.equals(parent);
-      if (!called) return true;
-      continue;
-    }
-    if (within(node, ["return_statement", "yield"], body)) return true;
-    if (parent.type === "assignment" && parent.childForFieldName("right")?.equals(node)) return true;
-    if (["expression_list", "tuple", "list", "set", "pair", "dictionary"].includes(parent.type)) {
-      const container = parent.type === "pair" ? parent.parent : parent;
-      const holder = container?.parent;
-      if (holder?.type === "assignment" && container && holder.childForFieldName("right")?.equals(container)) return true;
-    }
-    const argumentList = parent.type === "keyword_argument" ? parent.parent : parent;
-    if (argumentList?.type === "argument_list" && isOwnershipCall(ctx, argumentList.parent)) return true;
+  }
+  return uses;
+}
+
+/** An identifier that names a variable: not the `b` of `a.b`, nor the keyword of `f(k=v)`. */
+function isNameUse(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === "attribute") return !parent.childForFieldName("attribute")?.equals(identifier);
+  if (parent?.type === "keyword_argument") return !parent.childForFieldName("name")?.equals(identifier);
+  return true;
+}
+
+/** Whether this use of the file's name closes it elsewhere or hands it on (see `fileState`). */
+function handsOn(ctx: RuleContext, node: Node, stop: Node | null): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (rebindsToOther(ctx, node)) return true;
+  if (within(node, ["finally_clause", "except_clause"], stop)) return true;
+  // A with item that enters the file (or something built from it, like closing(f)).
+  const item = within(node, ["with_item"], stop);
+  const entered = item ? withItemValue(item) : null;
+  if (entered && contains(entered, node)) return true;
+  if (parent.type === "attribute" && parent.childForFieldName("object")?.equals(node)) {
+    // Any other attribute uses the file here; `f.close` passed on without being called hands it on.
+    return parent.childForFieldName("attribute")?.text === "close" && !isCallee(parent);
+  }
+  if (handedOut(node, stop)) return true;
+  if (parent.type === "assignment" && parent.childForFieldName("right")?.equals(node)) return true;
+  if (["expression_list", "tuple", "list", "set", "pair", "dictionary"].includes(parent.type)) {
+    const container = parent.type === "pair" ? parent.parent : parent;
+    const holder = container?.parent;
+    if (holder?.type === "assignment" && container && holder.childForFieldName("right")?.equals(container)) return true;
+  }
+  const argumentList = parent.type === "keyword_argument" ? parent.parent : parent;
+  return argumentList?.type === "argument_list" && isOwnershipCall(ctx, argumentList.parent);
+}
+
+/** Inside a `return` or `yield`, unless a comprehension in between only iterates the file. */
+function handedOut(node: Node, stop: Node | null): boolean {
+  for (let current = node.parent; current && !(stop && current.equals(stop)); current = current.parent) {
+    if (COMPREHENSIONS.has(current.type)) return false;
+    if (current.type === "return_statement" || current.type === "yield") return true;
   }
   return false;
 }
 
-/** `name` bound here to something that is not a file opened by one of the OPENERS. */
+function isCallee(expression: Node): boolean {
+  const call = expression.parent;
+  return call?.type === "call" && (call.childForFieldName("function")?.equals(expression) ?? false);
+}
+
+/** `name.close()`, with `name` the identifier given. */
+function isCalledClose(identifier: Node): boolean {
+  const attribute = identifier.parent;
+  return attribute?.type === "attribute" && attribute.childForFieldName("attribute")?.text === "close" && isCallee(attribute);
+}
+
+/** `name` bound here to something that is not a file opened by one of the OPENERS (or to a `def` or `class`). */
 function rebindsToOther(ctx: RuleContext, identifier: Node): boolean {
   const parent = identifier.parent;
   if (!parent) return false;
   if (parent.type === "assignment" && parent.childForFieldName("left")?.equals(identifier)) {
     const right = parent.childForFieldName("right");
-    const call = right ? unparenthesize(right) : null;
-    const callee = call?.type === "call" ? call.childForFieldName("function") : null;
-    const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
-    return !qualified || !OPENERS.has(qualified);
+    return !right || openedFile(ctx, right) === undefined;
   }
-  if ((parent.type === "for_statement" || parent.type === "for_in_clause") && parent.childForFieldName("left")?.equals(identifier)) return true;
+  if ((parent.type === "function_definition" || parent.type === "class_definition") && parent.childForFieldName("name")?.equals(identifier)) return true;
+  if (parent.type === "for_statement" && parent.childForFieldName("left")?.equals(identifier)) return true;
   return ["as_pattern_target", "pattern_list", "tuple_pattern", "list_pattern"].includes(parent.type);
 }
 
@@ -238,17 +293,18 @@ function nextStatement(statement: Node): Node | undefined {
   return undefined;
 }
 
-/** Inside `with mock.patch(...):` or a function decorated with `@mock.patch(...)`: `open` may be a mock. */
+/** Inside `with mock.patch(...):` or a function (or class) decorated with `@mock.patch(...)`: `open` may be a mock. */
 function underMockPatch(ctx: RuleContext, node: Node): boolean {
   const isPatch = (expression: Node | null | undefined): boolean => {
     const callee = expression?.type === "call" ? expression.childForFieldName("function") : expression;
-    const qualified = callee ? ctx.file.qualifiedName(callee) : undefined;
+    const qualified = callee ? ctx.model.qualifiedName(callee) : undefined;
     return qualified !== undefined && /^(unittest\.)?mock\.patch(\.|$)/.test(qualified);
   };
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === "with_statement") {
-      for (const item of descendants(current.namedChildren.find((child) => child?.type === "with_clause") ?? current)) {
-        if (item.type === "with_item" && isPatch(withItemValue(item))) return true;
+      const clause = current.namedChildren.find((child) => child?.type === "with_clause");
+      for (const item of clause?.descendantsOfType("with_item") ?? []) {
+        if (item && isPatch(withItemValue(item))) return true;
       }
     }
     if (current.type === "decorated_definition") {
@@ -260,101 +316,100 @@ function underMockPatch(ctx: RuleContext, node: Node): boolean {
   return false;
 }
 
-/** The functions, lambdas and classes between a node and the body it is searched in. */
-function nestedScopes(node: Node, body: Node): Node[] {
-  const scopes: Node[] = [];
-  for (let current = node.parent; current && !current.equals(body); current = current.parent) {
-    if (["function_definition", "lambda", "class_definition"].includes(current.type)) scopes.push(current);
-  }
-  return scopes;
-}
-
-/** Whether `name.close()` is called somewhere in the scope of the assignment. */
-function closedInScope(assignment: Node, name: string): boolean {
-  const scope = scopeOf(assignment);
-  const body = scope.type === "module" ? scope : scope.childForFieldName("body");
-  if (!body) return false;
-  for (const node of descendants(body)) {
-    if (node.type !== "call") continue;
-    const callee = node.childForFieldName("function");
-    const object = callee?.type === "attribute" ? callee.childForFieldName("object") : null;
-    if (object?.type !== "identifier" || object.text !== name || callee?.childForFieldName("attribute")?.text !== "close") continue;
-    if (nestedScopes(node, body).length === 0) return true;
-  }
-  return false;
-}
-
 function isOwnershipCall(ctx: RuleContext, call: Node | null): boolean {
   const callee = call?.type === "call" ? call.childForFieldName("function") : null;
-  if (!callee) return false;
-  // `Reader(f, close_handle=True)`: the wrapper is told to close the file.
-  const keywords = call?.childForFieldName("arguments")?.namedChildren ?? [];
+  if (!call || !callee) return false;
+  if (ownsByShape(call, callee)) return true;
+  // Resolving a name costs; only a callee spelt like a wrapper, or a plain name (an alias), can be one.
+  if (callee.type !== "identifier" && !WRAPPER_NAMES.has(lastName(callee.text))) return false;
+  return OWNING_WRAPPERS.has(ctx.model.qualifiedName(callee) ?? "");
+}
+
+/** A call that takes over what it is handed by its form alone: `stack.enter_context(f)`, `Reader(f, close_handle=True)`. */
+function ownsByShape(call: Node, callee: Node): boolean {
+  const keywords = call.childForFieldName("arguments")?.namedChildren ?? [];
   if (keywords.some((argument) => argument?.type === "keyword_argument" && /close/i.test(argument.childForFieldName("name")?.text ?? ""))) {
     return true;
   }
-  if (callee.type === "attribute" && OWNERSHIP_METHODS.has(callee.childForFieldName("attribute")?.text ?? "")) return true;
-  // Resolving a name costs; only a callee spelt like a wrapper, or a name imported as one, can be one.
-  const text = callee.text;
-  const spelt = WRAPPER_NAMES.has(text.slice(text.lastIndexOf(".") + 1));
-  if (!spelt && !(callee.type === "identifier" && OWNING_WRAPPERS.has(ctx.file.imports.get(text) ?? ""))) return false;
-  const qualified = ctx.file.qualifiedName(callee);
-  return qualified !== undefined && OWNING_WRAPPERS.has(qualified);
+  return callee.type === "attribute" && OWNERSHIP_METHODS.has(callee.childForFieldName("attribute")?.text ?? "");
 }
 
-/**
- * `self.x = open(...)` is a class that owns a file. It is closed elsewhere when the class has a
- * `close`/`__exit__`/`__del__` method, or when anything in the file closes, enters or hands on
- * `<something>.x`.
- */
-function attributeClosed(ctx: RuleContext, assignment: Node, attribute: string): boolean {
-  for (let current = assignment.parent; current; current = current.parent) {
-    if (current.type === "class_definition" && ctx.file.classDefines(current, CLOSING_METHODS)) return true;
-  }
-  const closed = ctx.shared("open-without-with:closed-attributes", () => new Set(ctx.summaries().flatMap((summary) => summary.split(" "))));
-  return closed.has(attribute);
+function lastName(dotted: string): string {
+  return dotted.slice(dotted.lastIndexOf(".") + 1);
 }
 
-/**
- * Names `x` of `<something>.x` that this part of the file closes (`job.log.close()`, or
- * `atexit.register(job.log.close)`), enters (`with job.log:`) or hands to an owner (`Reader(job.log)`).
- */
-function closedAttributesHere(ctx: RuleContext): Set<string> {
-  const names = new Set<string>();
-  const attributeName = (node: Node | null) => (node?.type === "attribute" ? node.childForFieldName("attribute")?.text : undefined);
-  /** `x` of `<something>.x.close`. */
-  const closedThrough = (node: Node | null) => (attributeName(node) === "close" ? attributeName(node?.childForFieldName("object") ?? null) : undefined);
-  // Most calls can be passed over on their text alone: nothing in them says close, owner or wrapper.
-  const hint = ctx.shared("open-without-with:call-hint", () => {
-    const aliases = [...ctx.file.imports].filter(([, qualified]) => OWNING_WRAPPERS.has(qualified)).map(([local]) => local);
-    return new RegExp(`close|(?<![\\p{L}\\p{N}_])(?:${[...OWNERSHIP_METHODS, ...WRAPPER_NAMES, ...aliases].join("|")})(?![\\p{L}\\p{N}_])`, "u");
+/** What one unit does to `self.<x>` attributes that closes them, found by syntax alone. */
+interface SelfCloses {
+  /** `x` of each `self.x` the code closes (`self.x.close()`, `atexit.register(self.x.close)`), enters (`with self.x:`) or hands to an owner (`stack.enter_context(self.x)`). */
+  closed: string[];
+  /** `[callee, x]` of each `callee(self.x)` that takes over `self.x` if `callee` names one of the OWNING_WRAPPERS. */
+  wrapped: [string, string][];
+}
+
+const SELF_CLOSES = defineFact("open-without-with:self-closes", (nodes, unit) => selfCloses(nodes, unit));
+
+function selfCloses(nodes: readonly Node[], unit: UnitShape): SelfCloses {
+  const closed = new Set<string>();
+  const wrapped = new Map<string, [string, string]>();
+  forEachUnitNode(nodes, unit, (node) => {
+    if (node.type === "with_item") {
+      const value = withItemValue(node);
+      for (const each of value ? [value, ...value.descendantsOfType("attribute")] : []) {
+        const name = each && selfAttribute(each);
+        if (name) closed.add(name);
+      }
+      return;
+    }
+    if (node.type !== "call") return;
+    const callee = node.childForFieldName("function");
+    const args = node.childForFieldName("arguments")?.namedChildren.filter((arg): arg is Node => arg?.type === "attribute") ?? [];
+    for (const closing of [callee, ...args]) {
+      // `self.x.close()`, or `self.x.close` handed to be called later.
+      const name = closing?.type === "attribute" && closing.childForFieldName("attribute")?.text === "close" ? selfAttribute(closing.childForFieldName("object")) : undefined;
+      if (name) closed.add(name);
+    }
+    const handed = args.map(selfAttribute).filter((name): name is string => name !== undefined);
+    if (!callee || handed.length === 0) return;
+    if (ownsByShape(node, callee)) for (const name of handed) closed.add(name);
+    else if (callee.type === "identifier" || WRAPPER_NAMES.has(lastName(callee.text))) {
+      for (const name of handed) wrapped.set(`${callee.text} ${name}`, [callee.text, name]);
+    }
   });
-  // Nor does a part of the file whose text says none of it need its calls at all.
-  const calls = ctx.topLevelStatements().some((statement) => hint.test(statement.text)) ? ctx.nodes("call") : [];
-  for (const call of calls) {
-    if (!hint.test(call.text)) continue;
-    const closed = closedThrough(call.childForFieldName("function"));
-    if (closed) names.add(closed);
-    const args = call.childForFieldName("arguments")?.namedChildren.filter((arg): arg is Node => arg?.type === "attribute") ?? [];
-    if (args.length === 0) continue;
-    for (const arg of args) {
-      const handedClose = closedThrough(arg);
-      if (handedClose) names.add(handedClose);
-    }
-    if (!isOwnershipCall(ctx, call)) continue;
-    for (const arg of args) {
-      const name = attributeName(arg);
-      if (name) names.add(name);
-    }
-  }
-  for (const item of ctx.nodes("with_item")) {
-    const value = withItemValue(item);
-    if (!value) continue;
-    for (const node of [value, ...value.descendantsOfType("attribute")]) {
-      const name = attributeName(node);
-      if (name) names.add(name);
-    }
-  }
-  return names;
+  return { closed: [...closed], wrapped: [...wrapped.values()] };
+}
+
+/** `x` of `self.x`. */
+function selfAttribute(node: Node | null): string | undefined {
+  if (node?.type !== "attribute") return undefined;
+  const object = node.childForFieldName("object");
+  return object?.type === "identifier" && object.text === "self" ? node.childForFieldName("attribute")?.text : undefined;
+}
+
+/**
+ * `self.x = open(...)` makes an object own a file. It is closed when its class has a
+ * `close`/`__exit__`/`__del__` method, or when that class's code (or, outside any class, the
+ * function's) closes, enters or hands on `self.x`: another class closing its own `self.x` says
+ * nothing about this one.
+ */
+function selfAttributeClosed(ctx: RuleContext, assignment: Node, attribute: string): boolean {
+  const owner = ctx.model.owner(assignment);
+  if (owner.class && ctx.model.classDefines(owner.class, CLOSING_METHODS)) return true;
+  const holder = owner.class ?? owner.function;
+  const wraps = (callee: string) => {
+    const [head, ...rest] = callee.split(".");
+    const imported = ctx.model.resolveName(head, holder ?? assignment)?.bindings.find((binding) => binding.kind === "import")?.qualified;
+    return imported !== undefined && OWNING_WRAPPERS.has([imported, ...rest].join("."));
+  };
+  return holderCloses(ctx, assignment, owner).some(
+    (closes) => closes.closed.includes(attribute) || closes.wrapped.some(([callee, name]) => name === attribute && wraps(callee)),
+  );
+}
+
+/** What the class around the assignment (through its units' facts), or else the function around it, does to `self.<x>`. */
+function holderCloses(ctx: RuleContext, assignment: Node, owner: Owner): SelfCloses[] {
+  if (owner.class) return ctx.model.classFact(SELF_CLOSES, assignment).map(({ value }) => value);
+  // Outside any class, all that can close it is this unit's own code.
+  return [selfCloses(owner.function ? [owner.function] : ctx.unit.nodes, { kind: ctx.unit.kind, holes: ctx.unit.holes ?? [] })];
 }
 
 /**
@@ -362,13 +417,15 @@ function closedAttributesHere(ctx: RuleContext): Set<string> {
  * between indented one level and the close line removed. Offered only when both statements stand
  * on lines of their own, the name is not rebound in between, and the block's indentation is plain.
  */
-function withBlockFix(ctx: RuleContext, assignment: Node, name: string, call: Node, title: string): Fix | undefined {
+function withBlockFix(ctx: RuleContext, assignment: Node, left: Node, call: Node, title: string): Fix | undefined {
+  const name = left.text;
   const statement = assignment.parent;
   const block = statement?.parent;
   if (statement?.type !== "expression_statement" || statement.namedChildCount !== 1 || !block) return undefined;
   if (block.type !== "block" && block.type !== "module") return undefined;
   if (assignment.childForFieldName("type")) return undefined;
-  const siblings = block.namedChildren.filter((child): child is Node => child !== null);
+  // At module level the statements up to the close are other units': read through the model.
+  const siblings = block.type === "module" ? ctx.model.moduleStatements() : block.namedChildren.filter((child): child is Node => child !== null);
   const statements = siblings.filter((child) => child.type !== "comment");
   const index = statements.findIndex((child) => child.equals(statement));
   const closeIndex = statements.findIndex((child, i) => i > index && isCloseCall(child, name));
@@ -376,42 +433,32 @@ function withBlockFix(ctx: RuleContext, assignment: Node, name: string, call: No
   const close = statements[closeIndex];
   const between = statements.slice(index + 1, closeIndex);
   if (between.length === 0) return undefined;
-  if (between.some((node) => rebinds(node, name))) return undefined;
-  const lines = ctx.text.split("\n");
-  if (!aloneOnItsLines(statement, statements, lines) || !aloneOnItsLines(close, statements, lines)) return undefined;
-  const indent = lines[statement.startPosition.row].slice(0, statement.startPosition.column);
-  const unit = indentUnit(ctx, block, lines);
+  const first = between[0];
+  const last = between[between.length - 1];
+  const scope = ctx.model.scopeOf(assignment);
+  if (scope.bindingsOf(name).some((binding) => binding.site.startIndex >= first.startIndex && binding.site.startIndex < last.endIndex)) return undefined;
+  if (!aloneOnItsLines(ctx, statement) || !aloneOnItsLines(ctx, close)) return undefined;
+  const indent = ctx.line(statement.startPosition.row).slice(0, statement.startPosition.column);
+  const unit = indentUnit(ctx, block);
   if (!unit || !/^[ \t]*$/.test(indent)) return undefined;
 
-  const frozen = new Set<number>(); // rows that start inside a multi-line string
-  for (const node of between) {
-    for (const inner of [node, ...descendants(node)]) {
-      if (inner.type === "string" && inner.endPosition.row > inner.startPosition.row) {
-        for (let row = inner.startPosition.row + 1; row <= inner.endPosition.row; row++) frozen.add(row);
-      }
-    }
-  }
   const edits: TextEdit[] = [
     { range: { start: assignment.startPosition, end: assignment.endPosition }, newText: `with ${call.text} as ${name}:` },
+    ...indentRows(ctx, between, statement.endPosition.row + 1, close.startPosition.row, unit),
   ];
-  for (let row = statement.endPosition.row + 1; row < close.startPosition.row; row++) {
-    if (frozen.has(row) || lines[row].trim() === "") continue;
-    edits.push({ range: { start: { row, column: 0 }, end: { row, column: 0 } }, newText: unit });
-  }
   const closeRow = close.startPosition.row;
-  const trailing = lines[closeRow].slice(close.endPosition.column).trim();
+  const closeLine = ctx.line(closeRow);
+  const trailing = closeLine.slice(close.endPosition.column).trim();
   const kept = trailing.startsWith("#") ? `${indent}${trailing}` : "";
-  const replacement = kept;
-  if (closeRow + 1 < lines.length) {
+  // The last unit ends with the file's last row.
+  const rowCount = ctx.model.units[ctx.model.units.length - 1]?.endRow ?? 0;
+  if (closeRow + 1 < rowCount) {
     edits.push({
       range: { start: { row: closeRow, column: 0 }, end: { row: closeRow + 1, column: 0 } },
-      newText: replacement ? `${replacement}\n` : "",
+      newText: kept ? `${kept}${ctx.newline}` : "",
     });
   } else {
-    edits.push({
-      range: { start: { row: closeRow, column: 0 }, end: { row: closeRow, column: lines[closeRow].length } },
-      newText: replacement,
-    });
+    edits.push({ range: { start: { row: closeRow, column: 0 }, end: { row: closeRow, column: closeLine.length } }, newText: kept });
   }
   return { title, edits, safe: false };
 }
@@ -429,66 +476,4 @@ function isCloseCall(statement: Node, name: string): boolean {
     callee.childForFieldName("attribute")?.text === "close" &&
     args?.namedChildCount === 0
   );
-}
-
-/** Whether the statement assigns, deletes or otherwise rebinds `name` anywhere inside. */
-function rebinds(statement: Node, name: string): boolean {
-  for (const node of [statement, ...descendants(statement)]) {
-    if (node.type !== "identifier" || node.text !== name) continue;
-    let target: Node = node;
-    let parent = node.parent;
-    while (parent && ["pattern_list", "tuple_pattern", "list_pattern", "expression_list", "tuple", "list", "parenthesized_expression", "list_splat_pattern"].includes(parent.type)) {
-      target = parent;
-      parent = parent.parent;
-    }
-    if (!parent) continue;
-    const field = (type: string, fieldName: string) => parent?.type === type && parent.childForFieldName(fieldName)?.equals(target);
-    if (
-      field("assignment", "left") ||
-      field("augmented_assignment", "left") ||
-      field("for_statement", "left") ||
-      field("named_expression", "name") ||
-      field("function_definition", "name") ||
-      field("class_definition", "name") ||
-      ["as_pattern_target", "delete_statement", "global_statement", "nonlocal_statement"].includes(parent.type)
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** Nothing else shares the statement's lines, apart from a trailing comment. */
-function aloneOnItsLines(statement: Node, statements: readonly Node[], lines: readonly string[]): boolean {
-  const index = statements.findIndex((child) => child.equals(statement));
-  const before = statements[index - 1];
-  const after = statements[index + 1];
-  if (before && before.endPosition.row >= statement.startPosition.row) return false;
-  if (after && after.startPosition.row <= statement.endPosition.row) return false;
-  const prefix = lines[statement.startPosition.row].slice(0, statement.startPosition.column);
-  const rest = lines[statement.endPosition.row].slice(statement.endPosition.column).trim();
-  return /^[ \t]*$/.test(prefix) && (rest === "" || rest.startsWith("#"));
-}
-
-/**
- * One level of indentation as this block uses it: the block's indentation minus its header's. At
- * module level, the first indented block in the file decides; four spaces when there is none.
- */
-function indentUnit(ctx: RuleContext, block: Node, lines: readonly string[]): string | undefined {
-  const unitOf = (candidate: Node): string | undefined => {
-    const header = candidate.parent;
-    const first = candidate.namedChildren.find((child) => child && child.type !== "comment");
-    if (!header || !first || first.startPosition.row === header.startPosition.row) return undefined;
-    const outer = /^[ \t]*/.exec(lines[header.startPosition.row])?.[0] ?? "";
-    const inner = lines[first.startPosition.row].slice(0, first.startPosition.column);
-    if (!/^[ \t]*$/.test(inner) || !inner.startsWith(outer) || inner.length === outer.length) return undefined;
-    return inner.slice(outer.length);
-  };
-  if (block.type === "block") return unitOf(block);
-  for (const node of descendants(ctx.tree.rootNode)) {
-    if (node.type !== "block") continue;
-    const unit = unitOf(node);
-    if (unit) return unit;
-  }
-  return "    ";
 }

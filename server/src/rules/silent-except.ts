@@ -2,7 +2,6 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { PointRange } from "../parse/positions";
-import { localBindings } from "../analysis/scopes";
 
 const CATCH_ALL = new Set(["builtins.Exception", "builtins.BaseException"]);
 
@@ -40,12 +39,6 @@ export const silentExceptRule: Rule = {
   },
   check(ctx) {
     const findings = [];
-    const scopes = new Map<number, ReadonlySet<string>>();
-    const boundIn = (scope: Node) => {
-      let names = scopes.get(scope.id);
-      if (!names) scopes.set(scope.id, (names = new Set(localBindings(scope).keys())));
-      return names;
-    };
     for (const clause of ctx.nodes("except_clause")) {
       const keyword = clause.child(0);
       const colon = clause.children.find((child) => child?.type === ":");
@@ -54,7 +47,7 @@ export const silentExceptRule: Rule = {
       const headerEnd = headerLastNode(clause, colon);
       if (!headerEnd) continue;
       const range: PointRange = { start: keyword.startPosition, end: headerEnd.endPosition };
-      const header = ctx.text.slice(keyword.startIndex, headerEnd.endIndex).replace(/\s+/g, " ");
+      const header = clause.text.slice(keyword.startIndex - clause.startIndex, headerEnd.endIndex - clause.startIndex).replace(/\s+/g, " ");
       const action = silentAction(body);
       const types = clause.childrenForFieldName("value");
       if (types.length === 0) {
@@ -62,7 +55,7 @@ export const silentExceptRule: Rule = {
         if (action) {
           findings.push(ctx.finding(range, ctx.t("bareSilent", { action })));
         } else {
-          const fix = exceptionIsBuiltin(ctx, clause, boundIn)
+          const fix = exceptionIsBuiltin(ctx, clause)
             ? {
                 title: ctx.t("fix"),
                 edits: [{ range: { start: keyword.endPosition, end: keyword.endPosition }, newText: " Exception" }],
@@ -105,7 +98,7 @@ function catchesAll(ctx: RuleContext, expression: Node): boolean {
   }
   if (node.type === "tuple") return node.namedChildren.some((child) => child !== null && catchesAll(ctx, child));
   if (node.type !== "identifier" && node.type !== "attribute") return false;
-  const qualified = ctx.file.qualifiedName(node);
+  const qualified = ctx.model.qualifiedName(node);
   return qualified !== undefined && CATCH_ALL.has(qualified);
 }
 
@@ -143,13 +136,7 @@ function earlierHandlerReraises(clause: Node): boolean {
   return false;
 }
 
-/** `Exception` means the builtin here: no enclosing function or the module rebinds the name. */
-function exceptionIsBuiltin(ctx: RuleContext, node: Node, boundIn: (scope: Node) => ReadonlySet<string>): boolean {
-  if (ctx.file.imports.has("Exception")) return false;
-  for (let scope: Node | null = node.parent; scope; scope = scope.parent) {
-    if (scope.type === "function_definition" || scope.type === "lambda" || scope.type === "module") {
-      if (boundIn(scope).has("Exception")) return false;
-    }
-  }
-  return true;
+/** `Exception` means the builtin here: nothing in scope at the clause (an import, an assignment) rebinds the name. */
+function exceptionIsBuiltin(ctx: RuleContext, clause: Node): boolean {
+  return ctx.model.resolveName("Exception", clause) === undefined;
 }

@@ -80,17 +80,16 @@ export function indentUnit(ctx: RuleContext, block: Node): string | undefined {
   return block.type === "module" ? fileIndentUnit(ctx.model) : blockIndentUnit(ctx, block);
 }
 
-function siblingStatement(statement: Node, next: boolean): Node | undefined {
-  for (let sibling = next ? statement.nextNamedSibling : statement.previousNamedSibling; sibling; sibling = next ? sibling.nextNamedSibling : sibling.previousNamedSibling) {
-    if (sibling.type !== "comment") return sibling;
-  }
+/** The nearest statement (comments aside) that `step` reaches from this one. */
+function nearStatement(statement: Node, step: (node: Node) => Node | null): Node | undefined {
+  for (let sibling = step(statement); sibling; sibling = step(sibling)) if (sibling.type !== "comment") return sibling;
   return undefined;
 }
 
 /** Nothing else shares the statement's lines, apart from a trailing comment. */
 export function aloneOnItsLines(ctx: RuleContext, statement: Node): boolean {
-  const before = siblingStatement(statement, false);
-  const after = siblingStatement(statement, true);
+  const before = nearStatement(statement, (node) => node.previousNamedSibling);
+  const after = nearStatement(statement, (node) => node.nextNamedSibling);
   if (before && before.endPosition.row >= statement.startPosition.row) return false;
   if (after && after.startPosition.row <= statement.endPosition.row) return false;
   const prefix = ctx.line(statement.startPosition.row).slice(0, statement.startPosition.column);
