@@ -1,8 +1,8 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
-import { localBindings } from "../analysis/scopes";
-import { builtKind } from "./comparisons";
+import { builtKind } from "../analysis/support/built-kind";
+import { firstParameter, unparenthesize } from "../analysis/support/syntax";
 
 /** Displays and comprehensions that build a container, never an iterator. */
 const CONTAINER_NODES: Readonly<Record<string, string>> = {
@@ -55,8 +55,8 @@ export const iterReturnsNonIteratorRule: Rule = {
     for (const method of ctx.nodes("function_definition")) {
       if (method.childForFieldName("name")?.text !== "__iter__") continue;
       if (method.child(0)?.type === "async") continue;
-      const owner = ownerClass(method);
       const body = method.childForFieldName("body");
+      const owner = body ? ctx.model.owner(body).method?.class : undefined;
       const self = firstParameter(method);
       if (!owner || !body || !self) continue;
       const { returns, yields } = returnsOf(body);
@@ -85,19 +85,6 @@ export const iterReturnsNonIteratorRule: Rule = {
   },
 };
 
-/** The class whose body holds this method directly (decorated or not). */
-function ownerClass(method: Node): Node | undefined {
-  let node: Node | null = method.parent;
-  if (node?.type === "decorated_definition") node = node.parent;
-  const owner = node?.type === "block" ? node.parent : null;
-  return owner?.type === "class_definition" ? owner : undefined;
-}
-
-function firstParameter(method: Node): string | undefined {
-  const first = method.childForFieldName("parameters")?.namedChildren.find((child) => child?.type !== "comment");
-  return first?.type === "identifier" ? first.text : undefined;
-}
-
 /** The function's own `return` statements, and whether it is a generator. */
 function returnsOf(body: Node): { returns: Node[]; yields: boolean } {
   const returns: Node[] = [];
@@ -114,19 +101,9 @@ function returnsOf(body: Node): { returns: Node[]; yields: boolean } {
   return { returns, yields };
 }
 
-function unparenthesize(node: Node): Node {
-  let current = node;
-  while (current.type === "parenthesized_expression") {
-    const inner = current.namedChildren.find((child) => child?.type !== "comment");
-    if (!inner) break;
-    current = inner;
-  }
-  return current;
-}
-
 /** `list`, `dict`... when the expression certainly builds that container. */
 function containerKind(ctx: RuleContext, expression: Node): string | undefined {
-  return builtKind(ctx, expression, CONTAINER_NODES, CONTAINER_CALLS);
+  return builtKind(ctx.model, expression, CONTAINER_NODES, CONTAINER_CALLS);
 }
 
 /**
@@ -140,7 +117,9 @@ function attributeKind(ctx: RuleContext, expression: Node, self: string, owner: 
   const object = node.childForFieldName("object");
   const name = node.childForFieldName("attribute")?.text;
   if (object?.type !== "identifier" || object.text !== self || !name) return undefined;
-  const body = owner.childForFieldName("body");
+  // Every method's writes count, and what `list` means where `__init__` calls it: a read of the
+  // whole class (the rare `return self.items` alone pays for it).
+  const body = ctx.model.wholeClass(owner).childForFieldName("body");
   if (!body) return undefined;
   let kind: string | undefined;
   let ok = true;
@@ -208,9 +187,5 @@ function containsName(node: Node, name: string): boolean {
 
 /** `iter` still means the builtin where the fix would call it. */
 function iterIsBuiltin(ctx: RuleContext, node: Node): boolean {
-  if (ctx.file.imports.has("iter")) return false;
-  for (let scope: Node | null = node.parent; scope; scope = scope.parent) {
-    if ((scope.type === "function_definition" || scope.type === "module") && localBindings(scope).has("iter")) return false;
-  }
-  return true;
+  return ctx.model.resolveName("iter", node) === undefined;
 }

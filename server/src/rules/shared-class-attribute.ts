@@ -1,9 +1,13 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
-import type { Fix, TextEdit } from "../analysis/finding";
-import { localBindings } from "../analysis/scopes";
-import { mutableKind } from "./mutable-default-argument";
+import type { Finding, Fix, TextEdit } from "../analysis/finding";
+import { decoratorsOf } from "../analysis/model/class-members";
+import { defineFact } from "../analysis/model/facts";
+import { defineQuery } from "../analysis/model/semantic-model";
+import { mutableKind } from "../analysis/support/built-kind";
+import { localAncestors, plainClass, subclassedInFile } from "../analysis/support/class-hierarchy";
+import { definitionOf, firstParameter, parameterNames, referencedNames, topStatement } from "../analysis/support/syntax";
 
 /** Methods that change a list, dict, set or deque in place. */
 const MUTATORS = new Set([
@@ -31,43 +35,8 @@ const MUTATORS = new Set([
   "__delitem__",
 ]);
 
-/** Bases and decorators whose classes turn class-level values into per-instance fields or members. */
-const FIELD_CLASSES = new Set([
-  "pydantic.BaseModel",
-  "pydantic.main.BaseModel",
-  "pydantic.v1.BaseModel",
-  "pydantic_settings.BaseSettings",
-  "typing.NamedTuple",
-  "typing.TypedDict",
-  "typing_extensions.NamedTuple",
-  "typing_extensions.TypedDict",
-  "enum.Enum",
-  "enum.IntEnum",
-  "enum.StrEnum",
-  "enum.Flag",
-  "enum.IntFlag",
-  "enum.ReprEnum",
-  "builtins.type",
-]);
-/** The same classes when an import cannot be resolved (a relative import, a re-export). */
-const FIELD_CLASS_NAMES = new Set(["BaseModel", "BaseSettings", "NamedTuple", "TypedDict", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"]);
-/** Class decorators that leave the class body alone. Any other decorator (dataclass, attrs...) may not. */
-const PLAIN_DECORATORS = new Set(["functools.total_ordering", "typing.final", "typing_extensions.final", "typing.runtime_checkable"]);
-const PLAIN_METACLASSES = new Set(["abc.ABCMeta"]);
-/** Imported bases whose `__init__` sets only its own, documented attributes. */
-const TRANSPARENT_BASES = [
-  "abc.ABC",
-  "typing.Generic",
-  "typing.Protocol",
-  "collections.abc.",
-  "unittest.TestCase",
-  "unittest.IsolatedAsyncioTestCase",
-  "threading.Thread",
-];
 /** Names that announce a deliberately shared object. */
 const SHARED_NAMES = /cache|registry|memo|instances/i;
-/** Methods whose first parameter is not an instance. */
-const NOT_INSTANCE_METHODS = new Set(["__new__", "__init_subclass__", "__class_getitem__"]);
 
 interface Candidate {
   name: string;
@@ -85,6 +54,9 @@ interface Candidate {
  * fields or members (dataclasses, attrs, pydantic, NamedTuple, TypedDict, enums, metaclasses),
  * for `ClassVar` annotations, and when the class or `cls` is used to reach the attribute
  * (deliberate sharing). Reports the first such mutation per attribute.
+ *
+ * The unit that holds the mutation reports it: a method of a large class reports its own, and
+ * learns what the class's other methods do from their facts.
  */
 export const sharedClassAttributeRule: Rule = {
   code: "PYM017",
@@ -100,132 +72,90 @@ export const sharedClassAttributeRule: Rule = {
     },
     fix: { en: "Create {name} in __init__", ko: "__init__에서 {name} 생성", "zh-cn": "在 __init__ 中创建 {name}" },
   },
-  // How the file's module-level classes are reached in this part of it (`return Owner`,
-  // `Owner.items`): then a keystroke in another function's body re-checks the classes only when
-  // it changes how they are used, and whole-file and incremental analyses agree.
-  summarize(ctx) {
-    const classes = moduleClassNames(ctx);
-    if (classes.size === 0) return "";
-    return serializeReferences(classReferencesIn(ctx.topLevelStatements(), classes));
-  },
   check(ctx) {
-    const findings = [];
-    let moduleReferences: FileReferences | undefined;
-    // A class nested in a function or class can only be named from inside its own top-level statement.
-    const referencesFor = (owner: Node, ownerName: string): FileReferences => {
-      if (localBindings(ctx.tree.rootNode).get(ownerName)?.node?.id === owner.id) {
-        return (moduleReferences ??= mergeReferences(ctx.summaries()));
-      }
-      return classReferencesIn([topLevelStatementOf(owner)], new Set([ownerName]));
-    };
-    for (const owner of ctx.nodes("class_definition")) {
-      const body = owner.childForFieldName("body");
-      const ownerName = owner.childForFieldName("name")?.text;
-      if (!body || !ownerName || !plainClass(ctx, owner, new Set())) continue;
-      const candidates = mutableAttributes(ctx, body);
-      if (candidates.length === 0) continue;
-      const ancestors = localAncestors(ctx, owner, new Set());
-      if (!ancestors) continue;
-      const names = candidates.map((candidate) => candidate.name);
-      const usage = instanceUsage(ctx, body, names);
-      // A base class of this file that sets `self.items` in its methods gives each instance its own.
-      for (const ancestor of ancestors) {
-        const inherited = instanceUsage(ctx, ancestor.childForFieldName("body") ?? ancestor, names);
-        for (const name of inherited.assigned) usage.assigned.add(name);
-        usage.dynamic ||= inherited.dynamic;
-      }
-      if (usage.dynamic) continue;
-      const references = referencesFor(owner, ownerName);
-      if (references.values.has(ownerName)) continue;
-      const sharedOnPurpose = classLevelReferences(references, body, ownerName);
-      for (const candidate of candidates) {
-        if (usage.assigned.has(candidate.name) || sharedOnPurpose.has(candidate.name)) continue;
-        if (SHARED_NAMES.test(candidate.name)) continue;
-        const mutation = usage.mutations.get(candidate.name);
-        if (!mutation) continue;
-        const value = oneLine(candidate.value.text);
-        findings.push(
-          ctx.finding(
-            reportedNode(mutation),
-            ctx.t("message", { name: candidate.name, owner: ownerName, kind: candidate.kind, value }),
-            moveToInit(ctx, owner, body, candidate),
-          ),
-        );
-      }
-    }
-    return findings;
+    const classes = [...ctx.nodes("class_definition")];
+    // A method of a class split into units sees its class only through the model.
+    const [method] = ctx.unit.kind === "method" ? ctx.unit.nodes : [];
+    const owner = method ? ctx.model.owner(method).class : undefined;
+    if (owner && !owner.hasError) classes.push(owner);
+    return classes.flatMap((each) => checkClass(ctx, each));
   },
 };
+
+function checkClass(ctx: RuleContext, owner: Node): Finding[] {
+  const body = owner.childForFieldName("body");
+  const ownerName = owner.childForFieldName("name")?.text;
+  if (!body || !ownerName) return [];
+  const candidates = mutableAttributes(ctx, body);
+  if (candidates.length === 0) return [];
+  // Only this unit's own methods' mutations are its to report: the cheap question first.
+  const statements = methodStatements(body);
+  const own = new Map<number, ScannedMethod>();
+  for (const [statement, definition] of statements) {
+    if (ctx.model.unitOf(statement) === ctx.unit) own.set(statement.id, scanMethod(statement, definition));
+  }
+  const reportable = candidates.filter((candidate) => [...own.values()].some((method) => method.mutations.has(candidate.name)));
+  if (reportable.length === 0) return [];
+  if (!plainClass(ctx.model, owner)) return [];
+  const ancestors = localAncestors(ctx.model, owner);
+  if (!ancestors) return [];
+
+  const names = reportable.map((candidate) => candidate.name);
+  const all = classMethods(ctx, owner, statements, own);
+  const methods = instanceMethods(ctx, all, names);
+  const assigned = new Set(methods.flatMap((method) => method.use.instance?.assigned ?? []));
+  let dynamic = methods.some((method) => method.use.instance?.dynamic);
+  // A base class of this file that sets `self.items` in its methods gives each instance its own.
+  for (const ancestor of ancestors) {
+    const body = ancestor.childForFieldName("body");
+    const scanned = body ? methodStatements(body).map(([statement, definition]) => ({ definition, ...scanMethod(statement, definition) })) : [];
+    for (const method of instanceMethods(ctx, scanned, names)) {
+      for (const name of method.use.instance?.assigned ?? []) assigned.add(name);
+      dynamic ||= method.use.instance?.dynamic ?? false;
+    }
+  }
+  if (dynamic) return [];
+  const references = classReferences(ctx, owner, ownerName);
+  if (references.value) return [];
+  // Reached through the class anywhere in it (any method, whatever its kind): shared on purpose.
+  const sharedOnPurpose = new Set([...references.attributes, ...all.flatMap((method) => method.use.viaClass)]);
+  for (const statement of body.namedChildren) {
+    if (statement && definitionOf(statement)?.type !== "function_definition") for (const name of reachedThroughClass(statement)) sharedOnPurpose.add(name);
+  }
+
+  const findings: Finding[] = [];
+  for (const candidate of reportable) {
+    if (assigned.has(candidate.name) || sharedOnPurpose.has(candidate.name)) continue;
+    if (SHARED_NAMES.test(candidate.name)) continue;
+    // The first method that changes it reports it; when that method is another unit's, that unit does.
+    const first = methods.find((method) => method.use.instance?.mutated.includes(candidate.name));
+    const mutation = first?.mutations?.get(candidate.name);
+    if (!mutation) continue;
+    const value = oneLine(candidate.value.text);
+    findings.push(
+      ctx.finding(
+        reportedNode(mutation),
+        ctx.t("message", { name: candidate.name, owner: ownerName, kind: candidate.kind, value }),
+        moveToInit(ctx, owner, body, candidate),
+      ),
+    );
+  }
+  return findings;
+}
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s*\n\s*/g, " ");
   return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
 }
 
-function decoratorsOf(owner: Node): Node[] {
-  const parent = owner.parent;
-  if (parent?.type !== "decorated_definition") return [];
-  return parent.namedChildren.filter((child): child is Node => child?.type === "decorator");
-}
-
-function decoratorTarget(decorator: Node): Node | null {
-  let expression = decorator.namedChildren.find((child) => child?.type !== "comment") ?? null;
-  if (expression?.type === "call") expression = expression.childForFieldName("function");
-  return expression;
-}
-
-/** Whether this class (and every base this file defines) is an ordinary class: no field-declaring base, decorator or metaclass. */
-function plainClass(ctx: RuleContext, owner: Node, seen: Set<number>): boolean {
-  if (seen.has(owner.id)) return false;
-  seen.add(owner.id);
-  for (const decorator of decoratorsOf(owner)) {
-    const target = decoratorTarget(decorator);
-    const qualified = target ? ctx.file.qualifiedName(target) : undefined;
-    if (!qualified || !PLAIN_DECORATORS.has(qualified)) return false;
+/** The class body's method statements, with their `def`s. */
+function methodStatements(body: Node): [Node, Node][] {
+  const methods: [Node, Node][] = [];
+  for (const statement of body.namedChildren) {
+    const definition = statement ? definitionOf(statement) : undefined;
+    if (statement && definition?.type === "function_definition") methods.push([statement, definition]);
   }
-  for (const base of owner.childForFieldName("superclasses")?.namedChildren ?? []) {
-    if (!base || base.type === "comment") continue;
-    if (base.type === "keyword_argument") {
-      if (base.childForFieldName("name")?.text !== "metaclass") continue;
-      const value = base.childForFieldName("value");
-      const qualified = value ? ctx.file.qualifiedName(value) : undefined;
-      if (!qualified || !PLAIN_METACLASSES.has(qualified)) return false;
-      continue;
-    }
-    const target = base.type === "subscript" ? base.childForFieldName("value") : base;
-    if (!target) return false;
-    const qualified = ctx.file.qualifiedName(target);
-    if (qualified && FIELD_CLASSES.has(qualified)) return false;
-    const lastName = target.text.split(".").pop() ?? "";
-    if (FIELD_CLASS_NAMES.has(lastName)) return false;
-    const local = target.type === "identifier" ? ctx.file.localClass(target) : undefined;
-    if (local && !plainClass(ctx, local, seen)) return false;
-  }
-  return true;
-}
-
-/**
- * The ancestors this file defines, when every base is one whose `__init__` we can rule out as
- * the place that gives each instance its own value: builtins, a few stdlib frameworks, and
- * classes of this file (checked the same way). Undefined for any other base: a base class
- * from elsewhere may well assign `self.items` itself (numpy's FCompiler copies `executables`).
- */
-function localAncestors(ctx: RuleContext, owner: Node, seen: Set<number>): Node[] | undefined {
-  if (seen.has(owner.id)) return undefined;
-  seen.add(owner.id);
-  const ancestors: Node[] = [];
-  for (const base of owner.childForFieldName("superclasses")?.namedChildren ?? []) {
-    if (!base || base.type === "comment" || base.type === "keyword_argument") continue;
-    const target = base.type === "subscript" ? base.childForFieldName("value") : base;
-    if (!target) return undefined;
-    const qualified = ctx.file.qualifiedName(target);
-    if (qualified?.startsWith("builtins.") || (qualified && TRANSPARENT_BASES.some((prefix) => qualified.startsWith(prefix)))) continue;
-    const local = target.type === "identifier" ? ctx.file.localClass(target) : undefined;
-    const above = local ? localAncestors(ctx, local, seen) : undefined;
-    if (!local || !above) return undefined;
-    ancestors.push(local, ...above);
-  }
-  return ancestors;
+  return methods;
 }
 
 /** `name = <mutable value>` statements of the class body, for names the body binds only there. */
@@ -235,7 +165,7 @@ function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
   const candidates: Candidate[] = [];
   for (const statement of body.namedChildren) {
     if (!statement || statement.type === "comment") continue;
-    const definition = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
+    const definition = definitionOf(statement);
     const defined = definition?.type === "function_definition" || definition?.type === "class_definition" ? definition.childForFieldName("name")?.text : undefined;
     if (defined) {
       count(defined);
@@ -256,7 +186,7 @@ function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
       const annotation = child.childForFieldName("type");
       if (annotation && /\bClassVar\b/.test(annotation.text)) continue;
       // One list, dict, set, deque... built once, at class creation: what every instance then shares.
-      const kind = mutableKind(ctx, value);
+      const kind = mutableKind(ctx.model, value);
       if (!kind) continue;
       candidates.push({ name: left.text, statement, value, annotation, kind });
     }
@@ -287,41 +217,83 @@ function boundNames(node: Node): string[] {
   return names;
 }
 
-interface InstanceUsage {
-  /** Attributes some method assigns through the instance (`self.items = ...`). */
-  assigned: Set<string>;
-  /** First in-place change of each attribute through the instance. */
+/** What a method does with the class's attributes: plain data, so a method's unit can give it as a fact. */
+interface MethodUse {
+  /** Attributes reached through the class: `cls.items`, `type(self).items`, `self.__class__.items`. */
+  viaClass: string[];
+  /** What it does through its first parameter; null when it has none. */
+  instance: {
+    /** Attributes it assigns (`self.items = ...`). */
+    assigned: string[];
+    /** Attributes it changes in place (`self.items.append(...)`). */
+    mutated: string[];
+    /** `setattr(self, ...)`, `self.__dict__`, `vars(self)`: attributes we cannot see being set. */
+    dynamic: boolean;
+  } | null;
+}
+
+interface ScannedMethod {
+  use: MethodUse;
+  /** The first in-place change of each attribute. */
   mutations: Map<string, Node>;
-  /** `setattr(self, ...)`, `self.__dict__`, `vars(self)`: attributes we cannot see being set. */
-  dynamic: boolean;
 }
 
-function instanceUsage(ctx: RuleContext, body: Node, names: readonly string[]): InstanceUsage {
-  const usage: InstanceUsage = { assigned: new Set(), mutations: new Map(), dynamic: false };
-  // Only the candidates' names matter, and the dynamic spellings: a method that mentions none of
-  // them (most methods of a big class) has nothing to tell and is not walked.
-  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...names, "setattr", "vars", "__dict__"].join("|")})(?![\\p{L}\\p{N}_])`, "u");
-  for (const statement of body.namedChildren) {
-    if (!statement) continue;
-    const method = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
-    if (method?.type !== "function_definition") continue;
-    if (NOT_INSTANCE_METHODS.has(method.childForFieldName("name")?.text ?? "")) continue;
-    if (statement.type === "decorated_definition" && hasClassOrStaticDecorator(ctx, statement)) continue;
-    const receiver = method.childForFieldName("parameters")?.namedChildren.find((child) => child?.type !== "comment");
-    if (receiver?.type !== "identifier" || !mentions.test(method.text)) continue;
-    scanMethod(method, receiver.text, usage);
+interface ClassMethod {
+  definition: Node;
+  use: MethodUse;
+  /** Only for methods this unit holds. */
+  mutations?: Map<string, Node>;
+}
+
+/** Each method of the class, in order: this unit's own read from their nodes, the others' from their units' facts. */
+function classMethods(ctx: RuleContext, owner: Node, statements: readonly [Node, Node][], own: ReadonlyMap<number, ScannedMethod>): ClassMethod[] {
+  let elsewhere: Map<number, MethodUse[]> | undefined;
+  const taken = new Map<number, number>();
+  const methods: ClassMethod[] = [];
+  for (const [statement, definition] of statements) {
+    const scanned = own.get(statement.id);
+    if (scanned) {
+      methods.push({ definition, ...scanned });
+      continue;
+    }
+    const unit = ctx.model.unitOf(statement);
+    if (!unit) continue;
+    elsewhere ??= new Map(ctx.model.classFact(METHOD_USES, owner).map(({ unit, value }) => [unit.index, value]));
+    // A class unit's fact lists the methods it kept, in order; a method unit's, its one method.
+    const index = taken.get(unit.index) ?? 0;
+    taken.set(unit.index, index + 1);
+    const use = elsewhere.get(unit.index)?.[index];
+    if (use) methods.push({ definition, use });
   }
-  return usage;
+  return methods;
 }
 
-function hasClassOrStaticDecorator(ctx: RuleContext, decorated: Node): boolean {
-  return decorated.namedChildren.some((child) => {
-    if (child?.type !== "decorator") return false;
-    const target = decoratorTarget(child);
-    const qualified = target ? ctx.file.qualifiedName(target) : undefined;
-    return qualified === "builtins.classmethod" || qualified === "builtins.staticmethod";
+/**
+ * The methods bound to an instance that touch one of these attributes or set attributes
+ * dynamically (how a method is bound is asked only of those).
+ */
+function instanceMethods<T extends { definition: Node; use: MethodUse }>(ctx: RuleContext, methods: readonly T[], names: readonly string[]): T[] {
+  return methods.filter(({ definition, use }) => {
+    const instance = use.instance;
+    if (!instance) return false;
+    const touches = instance.dynamic || names.some((name) => instance.assigned.includes(name) || instance.mutated.includes(name));
+    const inside = definition.childForFieldName("body");
+    return touches && inside !== null && ctx.model.owner(inside).method?.kind === "instance";
   });
 }
+
+const METHOD_USES = defineFact("shared-class-attribute:method-uses", (nodes, unit): MethodUse[] => {
+  if (unit.kind === "method") {
+    return nodes.flatMap((statement) => {
+      const definition = definitionOf(statement);
+      return definition?.type === "function_definition" ? [scanMethod(statement, definition).use] : [];
+    });
+  }
+  const body = unit.kind === "class" && nodes[0] ? definitionOf(nodes[0])?.childForFieldName("body") : undefined;
+  if (!body) return [];
+  const kept = methodStatements(body).filter(([statement]) => !unit.holes.some((hole) => statement.startIndex >= hole.start && statement.startIndex < hole.end));
+  return kept.map(([statement, definition]) => scanMethod(statement, definition).use);
+});
 
 /** `self.<name>` -> name, when the node is exactly that. */
 function instanceAttribute(node: Node | null, receiver: string): string | undefined {
@@ -331,21 +303,31 @@ function instanceAttribute(node: Node | null, receiver: string): string | undefi
   return node.childForFieldName("attribute")?.text;
 }
 
-function scanMethod(method: Node, receiver: string, usage: InstanceUsage): void {
+function scanMethod(statement: Node, method: Node): ScannedMethod {
+  const viaClass = reachedThroughClass(statement);
+  const receiver = firstParameter(method);
+  const mutations = new Map<string, Node>();
+  if (!receiver) return { use: { viaClass, instance: null }, mutations };
+  const assigned = new Set<string>();
+  let dynamic = false;
   const mutate = (name: string | undefined, node: Node) => {
-    if (name && !usage.mutations.has(name)) usage.mutations.set(name, node);
+    if (name && !mutations.has(name)) mutations.set(name, node);
   };
   const assignTargets = (target: Node | null): void => {
     if (!target) return;
     const name = instanceAttribute(target, receiver);
-    if (name) usage.assigned.add(name);
+    if (name) assigned.add(name);
     else if (target.type !== "attribute" && target.type !== "subscript") for (const child of target.namedChildren) assignTargets(child);
   };
   const visit = (node: Node): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === "class_definition") continue;
-      if ((child.type === "function_definition" || child.type === "lambda") && rebinds(child, receiver)) continue;
+      // A nested function or lambda with a parameter of that name sees another object.
+      if (child.type === "function_definition" || child.type === "lambda") {
+        const parameters = child.childForFieldName("parameters");
+        if (parameters && parameterNames(parameters).includes(receiver)) continue;
+      }
       switch (child.type) {
         case "assignment": {
           const left = child.childForFieldName("left");
@@ -379,11 +361,11 @@ function scanMethod(method: Node, receiver: string, usage: InstanceUsage): void 
           if (callee?.type === "attribute" && MUTATORS.has(callee.childForFieldName("attribute")?.text ?? "")) {
             mutate(instanceAttribute(callee.childForFieldName("object"), receiver), child);
           }
-          if (callee?.type === "identifier" && (callee.text === "setattr" || callee.text === "vars")) usage.dynamic = true;
+          if (callee?.type === "identifier" && (callee.text === "setattr" || callee.text === "vars")) dynamic = true;
           break;
         }
         case "attribute":
-          if (instanceAttribute(child, receiver) === "__dict__") usage.dynamic = true;
+          if (instanceAttribute(child, receiver) === "__dict__") dynamic = true;
           break;
       }
       visit(child);
@@ -391,130 +373,86 @@ function scanMethod(method: Node, receiver: string, usage: InstanceUsage): void 
   };
   const body = method.childForFieldName("body");
   if (body) visit(body);
+  return { use: { viaClass, instance: { assigned: [...assigned], mutated: [...mutations.keys()], dynamic } }, mutations };
 }
 
-/** Whether a nested function or lambda takes a parameter with this name (then it is not the instance). */
-function rebinds(scope: Node, name: string): boolean {
-  const parameters = scope.childForFieldName("parameters");
-  if (!parameters) return false;
-  return parameters.namedChildren.some((parameter) => {
-    if (!parameter) return false;
-    if (parameter.type === "identifier") return parameter.text === name;
-    const inner = parameter.childForFieldName("name") ?? parameter.namedChild(0);
-    return inner?.text === name;
-  });
-}
-
-interface FileReferences {
-  /** For every name `X` used as `X.attr` or `<expr>.X.attr`, the attributes read through it. */
-  attributes: Map<string, Set<string>>;
-  /** Names used as plain values (`return Handler`, `serve(Handler)`): classes handed around as objects. */
-  values: Set<string>;
-}
-
-/**
- * How these classes are reached in some statements: as values (`return Owner`) and through
- * attributes (`Owner.items`). A class handed around as an object (to a server, a factory's
- * caller) usually gets its instances made elsewhere, and its class attributes are often shared on
- * purpose. Only where the text mentions one of the names is the tree looked at.
- */
-function classReferencesIn(statements: readonly Node[], classes: ReadonlySet<string>): FileReferences {
-  const references: FileReferences = { attributes: new Map(), values: new Set() };
-  if (classes.size === 0) return references;
-  const addAttribute = (through: string, attribute: Node | null) => {
-    if (!attribute) return;
-    let names = references.attributes.get(through);
-    if (!names) references.attributes.set(through, (names = new Set()));
-    names.add(attribute.text);
-  };
-  // Identifiers may be any Unicode letters, which `\b` does not know. Each mention in the text
-  // is looked up in the tree (one node each), rather than every identifier of the statement.
-  const mentions = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...classes].join("|")})(?![\\p{L}\\p{N}_])`, "gu");
-  for (const statement of statements) {
-    for (const match of statement.text.matchAll(mentions)) {
-      const start = statement.startIndex + (match.index ?? 0);
-      const identifier = statement.descendantForIndex(start, start + match[0].length);
-      // A mention in a string or a comment is no reference.
-      if (identifier?.type !== "identifier" || identifier.text !== match[0]) continue;
-      const parent = identifier.parent;
-      if (parent?.type === "attribute") {
-        const object = parent.childForFieldName("object");
-        // `Owner.items`, and `<expr>.Owner.items`.
-        if (object?.id === identifier.id) addAttribute(identifier.text, parent.childForFieldName("attribute"));
-        else if (parent.parent?.type === "attribute" && parent.parent.childForFieldName("object")?.id === parent.id) {
-          addAttribute(identifier.text, parent.parent.childForFieldName("attribute"));
-        }
-      }
-      if (usedAsValue(identifier)) references.values.add(identifier.text);
-    }
-  }
-  return references;
-}
-
-/** Statements whose blocks still belong to the module's scope: a class defined in them is a module-level name. */
-const MODULE_SCOPE_BLOCKS = new Set([
-  "block", "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause", "except_group_clause",
-  "finally_clause", "with_statement", "for_statement", "while_statement", "match_statement", "case_clause", "ERROR",
-]);
-
-/**
- * The names of the classes defined in the module's own scope (under `if`, `try` and the like
- * too): at least every name `localBindings` gives the kind "class". Statements only, with a
- * cursor: a keystroke must not pay for a walk of every expression of the file.
- */
-function moduleClassNames(ctx: RuleContext): Set<string> {
+/** Attributes a statement reaches through the class: `cls.items`, `type(self).items`, `self.__class__.items`. */
+function reachedThroughClass(statement: Node): string[] {
   const names = new Set<string>();
-  const cursor = ctx.tree.rootNode.walk();
-  const visitChildren = (): void => {
-    if (!cursor.gotoFirstChild()) return;
-    do {
-      const type = cursor.nodeType;
-      if (type === "class_definition" || type === "decorated_definition") {
-        const node = cursor.currentNode;
-        const definition = type === "decorated_definition" ? node.childForFieldName("definition") : node;
-        const name = definition?.type === "class_definition" ? definition.childForFieldName("name")?.text : undefined;
-        if (name) names.add(name);
-      } else if (MODULE_SCOPE_BLOCKS.has(type)) {
-        visitChildren();
-      }
-    } while (cursor.gotoNextSibling());
-    cursor.gotoParent();
-  };
-  try {
-    visitChildren();
-  } finally {
-    cursor.delete();
+  // The search runs inside the WebAssembly, cheaper than a walk of every node.
+  for (const node of statement.descendantsOfType("attribute")) {
+    const object = node?.childForFieldName("object");
+    const attribute = node?.childForFieldName("attribute")?.text;
+    const viaClass =
+      (object?.type === "identifier" && object.text === "cls") ||
+      (object?.type === "call" && object.childForFieldName("function")?.text === "type") ||
+      (object?.type === "attribute" && object.childForFieldName("attribute")?.text === "__class__");
+    if (viaClass && attribute) names.add(attribute);
   }
-  return names;
+  return [...names];
 }
 
-/** `v Name` for a name used as a value, `a Name attr` for `Name.attr`: one per line, sorted. */
-function serializeReferences(references: FileReferences): string {
-  const lines = [...references.values].map((name) => `v ${name}`);
-  for (const [through, attributes] of references.attributes) for (const attribute of attributes) lines.push(`a ${through} ${attribute}`);
-  return lines.sort().join("\n");
+/** How some code reaches names as classes: as values (`return Handler`) and through attributes (`Handler.items`). */
+interface References {
+  /** Names used as plain values (`return Handler`, `serve(Handler)`): classes handed around as objects. */
+  values: string[];
+  /** `[name, attribute]` for every `name.attribute` and `<expr>.name.attribute`. */
+  attributes: [string, string][];
 }
 
-function mergeReferences(summaries: readonly string[]): FileReferences {
-  const references: FileReferences = { attributes: new Map(), values: new Set() };
-  for (const summary of summaries) {
-    for (const line of summary.split("\n")) {
-      const [kind, name, attribute] = line.split(" ");
-      if (kind === "v" && name) references.values.add(name);
-      else if (kind === "a" && name && attribute) {
-        let names = references.attributes.get(name);
-        if (!names) references.attributes.set(name, (names = new Set()));
-        names.add(attribute);
-      }
+/**
+ * How a unit reaches any name, since a unit cannot tell which of its names are the module's
+ * classes: the rule looks up the classes it checks (through a query, so a keystroke that leaves
+ * a class's references alone leaves its findings alone).
+ */
+const REFERENCES = defineFact("shared-class-attribute:references", (nodes, unit) => referencesIn(nodes, unit.holes));
+
+function referencesIn(nodes: readonly Node[], holes: readonly { start: number; end: number }[]): References {
+  const values = new Set<string>();
+  const attributes = new Set<string>();
+  // The search runs inside the WebAssembly, cheaper than a walk of every node.
+  for (const identifier of nodes.flatMap((node) => node.descendantsOfType("identifier"))) {
+    if (!identifier || holes.some((hole) => identifier.startIndex >= hole.start && identifier.startIndex < hole.end)) continue;
+    const parent = identifier.parent;
+    if (parent?.type === "attribute") {
+      const object = parent.childForFieldName("object");
+      // `Owner.items`, and `<expr>.Owner.items`.
+      const attribute = object?.id === identifier.id
+        ? parent.childForFieldName("attribute")
+        : parent.parent?.type === "attribute" && parent.parent.childForFieldName("object")?.id === parent.id
+          ? parent.parent.childForFieldName("attribute")
+          : null;
+      if (attribute) attributes.add(JSON.stringify([identifier.text, attribute.text]));
     }
+    if (usedAsValue(identifier)) values.add(identifier.text);
   }
-  return references;
+  return { values: [...values], attributes: [...attributes].map((pair) => JSON.parse(pair) as [string, string]) };
 }
 
-function topLevelStatementOf(node: Node): Node {
-  let current = node;
-  while (current.parent && current.parent.type !== "module") current = current.parent;
-  return current;
+/** How the code these references describe reaches one class, by its name. */
+function referencesTo(all: readonly References[], name: string): { value: boolean; attributes: string[] } {
+  const attributes = new Set<string>();
+  for (const references of all) for (const [through, attribute] of references.attributes) if (through === name) attributes.add(attribute);
+  return { value: all.some((references) => references.values.includes(name)), attributes: [...attributes].sort() };
+}
+
+const MODULE_CLASS_REFERENCES = defineQuery("shared-class-attribute:module-class-references", (model, name) => referencesTo(model.fileFact(REFERENCES), name));
+
+/**
+ * How the class is reached: as a value (`return Owner`) and through attributes (`Owner.items`).
+ * A class handed around as an object (to a server, a factory's caller) usually gets its instances
+ * made elsewhere, and its class attributes are often shared on purpose.
+ */
+function classReferences(ctx: RuleContext, owner: Node, ownerName: string): { value: boolean; attributes: string[] } {
+  const name = owner.childForFieldName("name");
+  const binding = name ? ctx.model.binding(name) : undefined;
+  if (binding?.kind === "class" && binding.scope === ctx.model.module) return ctx.model.query(MODULE_CLASS_REFERENCES, ownerName);
+  // A class nested in a function or class can only be named from inside its own top-level statement,
+  // which is this unit, or a class split into units.
+  const top = topStatement(owner);
+  if (ctx.unit.kind === "statements") return referencesTo([referencesIn([top], [])], ownerName);
+  const split = definitionOf(top);
+  return referencesTo(split ? ctx.model.classFact(REFERENCES, split).map(({ value }) => value) : [], ownerName);
 }
 
 /** An identifier read as a value: not a call's callee, a definition's name, a base class, an attribute's object... */
@@ -554,31 +492,6 @@ function usedAsValue(identifier: Node): boolean {
   }
 }
 
-/**
- * Attributes reached through the class itself: `Owner.items` (or `self.Owner.items`) anywhere in the file, or
- * `cls.items`, `type(self).items`, `self.__class__.items` in the class. Sharing is deliberate there.
- */
-function classLevelReferences(references: FileReferences, body: Node, ownerName: string): Set<string> {
-  const names = new Set(references.attributes.get(ownerName) ?? []);
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === "attribute") {
-        const object = child.childForFieldName("object");
-        const attribute = child.childForFieldName("attribute")?.text;
-        const viaClass =
-          (object?.type === "identifier" && object.text === "cls") ||
-          (object?.type === "call" && object.childForFieldName("function")?.text === "type") ||
-          (object?.type === "attribute" && object.childForFieldName("attribute")?.text === "__class__");
-        if (viaClass && attribute) names.add(attribute);
-      }
-      visit(child);
-    }
-  };
-  visit(body);
-  return names;
-}
-
 /** The statement holding a mutation, when it is a simple one; else the mutation itself. */
 function reportedNode(mutation: Node): Node {
   for (let node: Node | null = mutation; node; node = node.parent) {
@@ -597,24 +510,23 @@ function reportedNode(mutation: Node): Node {
 function moveToInit(ctx: RuleContext, owner: Node, body: Node, candidate: Candidate): Fix | undefined {
   const ownerName = owner.childForFieldName("name")?.text ?? "";
   const bases = owner.childForFieldName("superclasses")?.namedChildren.filter((child) => child && child.type !== "comment") ?? [];
-  if (bases.some((base) => !base || ctx.file.qualifiedName(base) !== "builtins.object")) return undefined;
+  if (bases.some((base) => !base || ctx.model.qualifiedName(base) !== "builtins.object")) return undefined;
   if (decoratorsOf(owner).length > 0) return undefined;
   const classNames = new Set<string>();
   for (const statement of body.namedChildren) if (statement) for (const name of boundNames(statement)) classNames.add(name);
   if (classNames.has("__slots__")) return undefined;
-  if (identifiersIn(candidate.value).some((name) => classNames.has(name))) return undefined;
-  if (subclassedInFile(ctx, ownerName)) return undefined;
+  if (referencedNames(candidate.value).some((name) => classNames.has(name))) return undefined;
+  if (subclassedInFile(ctx.model, ownerName)) return undefined;
 
-  const lines = ctx.text.split("\n");
   const { statement } = candidate;
-  const startLine = lines[statement.startPosition.row] ?? "";
+  const startLine = ctx.line(statement.startPosition.row);
   const indent = startLine.slice(0, statement.startPosition.column);
   if (!/^[ \t]*$/.test(indent)) return undefined;
-  const rest = (lines[statement.endPosition.row] ?? "").slice(statement.endPosition.column);
+  const rest = ctx.line(statement.endPosition.row).slice(statement.endPosition.column);
   const trailing = rest.trim();
   if (trailing !== "" && !trailing.startsWith("#")) return undefined;
   const annotation = candidate.annotation ? `: ${candidate.annotation.text}` : "";
-  const valueText = ctx.text.slice(candidate.value.startIndex, candidate.value.endIndex);
+  const valueText = candidate.value.text;
   const title = ctx.t("fix", { name: candidate.name });
 
   const init = body.namedChildren.find(
@@ -630,6 +542,8 @@ function moveToInit(ctx: RuleContext, owner: Node, body: Node, candidate: Candid
     return { title, edits: [{ range: { start: statement.startPosition, end: statement.endPosition }, newText }], safe: false };
   }
   const receiver = init.childForFieldName("parameters")?.namedChildren.find((child) => child?.type !== "comment");
+  // The edit goes into `__init__`'s body, which may be another unit's: a read of the whole class.
+  ctx.model.wholeClass(owner);
   const initBody = init.childForFieldName("body");
   if (receiver?.type !== "identifier" || !initBody) return undefined;
   // `def __init__(self): pass` on one line has no body block to insert into.
@@ -640,19 +554,19 @@ function moveToInit(ctx: RuleContext, owner: Node, body: Node, candidate: Candid
   const assignment = `${receiver.text}.${candidate.name}${annotation} = ${valueText}${trailing ? `  ${trailing}` : ""}`;
   const isDocstring = (node: Node) =>
     node.type === "expression_statement" && node.namedChildCount === 1 && ["string", "concatenated_string"].includes(node.namedChild(0)?.type ?? "");
-  const bodyIndent = (lines[first.startPosition.row] ?? "").slice(0, first.startPosition.column);
+  const bodyIndent = ctx.line(first.startPosition.row).slice(0, first.startPosition.column);
   if (!/^[ \t]*$/.test(bodyIndent)) return undefined;
   let insert: TextEdit;
   if (isDocstring(first)) {
     const next = statements[1];
     if (next) {
       if (next.startPosition.row === first.endPosition.row) return undefined;
-      const nextIndent = (lines[next.startPosition.row] ?? "").slice(0, next.startPosition.column);
+      const nextIndent = ctx.line(next.startPosition.row).slice(0, next.startPosition.column);
       if (nextIndent !== bodyIndent) return undefined;
       const at = { row: next.startPosition.row, column: 0 };
       insert = { range: { start: at, end: at }, newText: `${bodyIndent}${assignment}\n` };
     } else {
-      const lineEnd = { row: first.endPosition.row, column: (lines[first.endPosition.row] ?? "").replace(/\r$/, "").length };
+      const lineEnd = { row: first.endPosition.row, column: ctx.line(first.endPosition.row).replace(/\r$/, "").length };
       insert = { range: { start: lineEnd, end: lineEnd }, newText: `\n${bodyIndent}${assignment}` };
     }
   } else {
@@ -664,28 +578,14 @@ function moveToInit(ctx: RuleContext, owner: Node, body: Node, candidate: Candid
     range: { start: { row: statement.startPosition.row, column: 0 }, end: { row: statement.endPosition.row + 1, column: 0 } },
     newText: "",
   };
-  if (statement.endPosition.row + 1 >= lines.length) return undefined;
+  if (!rowFollows(ctx, statement.endPosition.row)) return undefined;
   // The class body must keep a statement: `__init__` stays, so it does.
   return { title, edits: [removal, insert], safe: false };
 }
 
-function identifiersIn(node: Node): string[] {
-  const names: string[] = [];
-  const visit = (current: Node): void => {
-    if (current.type === "identifier") {
-      const parent = current.parent;
-      const isAttributeName = parent?.type === "attribute" && parent.childForFieldName("attribute")?.equals(current);
-      const isKeyword = parent?.type === "keyword_argument" && parent.childForFieldName("name")?.equals(current);
-      if (!isAttributeName && !isKeyword) names.push(current.text);
-    }
-    for (const child of current.namedChildren) if (child) visit(child);
-  };
-  visit(node);
-  return names;
-}
-
-function subclassedInFile(ctx: RuleContext, ownerName: string): boolean {
-  return ctx
-    .nodes("class_definition")
-    .some((other) => (other.childForFieldName("superclasses")?.namedChildren ?? []).some((base) => base !== null && identifiersIn(base).includes(ownerName)));
+/** True when the file has a row after `row`: a question about the units after this one when `row` ends this one. */
+function rowFollows(ctx: RuleContext, row: number): boolean {
+  if (row + 1 < ctx.unit.endRow) return true;
+  ctx.model.volatile();
+  return ctx.model.units.some((unit) => unit.endRow > row + 1);
 }

@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { parameterNames } from "../analysis/scopes";
+import { parameterNames } from "../analysis/support/syntax";
 
 export const staticmethodNamesOwnClassRule: Rule = {
   code: "PYM005",
@@ -23,10 +23,12 @@ export const staticmethodNamesOwnClassRule: Rule = {
     for (const decorated of ctx.nodes("decorated_definition")) {
       const decorator = staticmethodDecorator(ctx, decorated);
       const method = decorated.childForFieldName("definition");
-      const ownerClass = enclosingClass(decorated);
+      const body = method?.type === "function_definition" ? method.childForFieldName("body") : null;
+      if (!decorator || !method || !body) continue;
+      const ownerClass = ctx.model.owner(body).method?.class;
       const owner = ownerClass?.childForFieldName("name")?.text;
-      if (!decorator || method?.type !== "function_definition" || !ownerClass || !owner) continue;
-      const references = ownClassReferences(ctx, method, ownerClass, owner);
+      if (!ownerClass || !owner) continue;
+      const references = ownClassReferences(ctx, body, ownerClass, owner);
       if (references.length === 0) continue;
       const fix = toClassmethod(decorator, method, references, ctx.t("fix"));
       for (const reference of references) {
@@ -48,16 +50,9 @@ function staticmethodDecorator(ctx: RuleContext, decorated: Node): Node | undefi
   for (const child of decorated.namedChildren) {
     if (child?.type !== "decorator") continue;
     const expression = child.namedChild(0);
-    if (expression && ctx.file.qualifiedName(expression) === "builtins.staticmethod") return expression;
+    if (expression && ctx.model.qualifiedName(expression) === "builtins.staticmethod") return expression;
   }
   return undefined;
-}
-
-/** The class whose body directly holds this definition. */
-function enclosingClass(decorated: Node): Node | undefined {
-  const block = decorated.parent;
-  const owner = block?.type === "block" ? block.parent : null;
-  return owner?.type === "class_definition" ? owner : undefined;
 }
 
 /**
@@ -67,9 +62,7 @@ function enclosingClass(decorated: Node): Node | undefined {
  * `cls(...)`. Instances built for internal use, and other uses of the class name (constants,
  * enum members, shared registries, `isinstance`), stay quiet: there the base class is meant.
  */
-function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, owner: string): Node[] {
-  const body = method.childForFieldName("body");
-  if (!body) return [];
+function ownClassReferences(ctx: RuleContext, body: Node, ownerClass: Node, owner: string): Node[] {
   const direct: Node[] = [];
   const viaName: { name: string; callee: Node }[] = [];
   const returnedNames = new Set<string>();
@@ -80,7 +73,7 @@ function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, ow
     } else if (node.type === "call") {
       const callee = node.childForFieldName("function");
       // The name must still mean the owner here: a local class or variable may shadow it.
-      if (callee?.type === "identifier" && callee.text === owner && ctx.file.binding(callee)?.node?.equals(ownerClass)) {
+      if (callee?.type === "identifier" && callee.text === owner && namesClass(ctx, callee, ownerClass)) {
         const target = resultTarget(node);
         if (target === "returned") direct.push(callee);
         else if (target) viaName.push({ name: target.name, callee });
@@ -91,6 +84,16 @@ function ownClassReferences(ctx: RuleContext, method: Node, ownerClass: Node, ow
   visit(body);
   const references = [...direct, ...viaName.filter(({ name }) => returnedNames.has(name)).map(({ callee }) => callee)];
   return references.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * True when the identifier means that class. A name bound once, as a class, in the scope the
+ * class statement runs in is that class: asked this way, the answer reads how the name is bound,
+ * not the class's text, so an edit in another method leaves this one's findings alone.
+ */
+function namesClass(ctx: RuleContext, identifier: Node, classNode: Node): boolean {
+  const binding = ctx.model.binding(identifier);
+  return binding?.kind === "class" && binding.scope === ctx.model.scopeOf(classNode);
 }
 
 /** Where a call's value goes: straight out of a `return`, into a plain local name, or elsewhere. */

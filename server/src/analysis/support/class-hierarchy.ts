@@ -123,7 +123,7 @@ const BASE_NAMES = defineFact("class-hierarchy:base-names", (nodes, unit): strin
   return [...names].sort();
 });
 
-const SUBCLASSED = defineQuery("class-hierarchy.subclassed", (model, name) => model.fileFact(BASE_NAMES).some((names) => names.includes(name)));
+const SUBCLASSED = defineQuery("class-hierarchy:subclassed", (model, name) => model.fileFact(BASE_NAMES).some((names) => names.includes(name)));
 
 /** True when some class of the file names `name` among its bases: the class of that name has a subclass here. */
 export function subclassedInFile(model: SemanticModel, name: string): boolean {
