@@ -1,7 +1,7 @@
 import { Query, type Language, type Node, type Tree } from "web-tree-sitter";
 import type { Rule } from "../rules/rule";
 import type { PointRange } from "../parse/positions";
-import type { Finding } from "./finding";
+import type { Finding, Fix } from "./finding";
 import { RuleContext } from "./rule-context";
 import { fileUnits, lineOffsets, ownsRow, type ShapeCache, type Unit } from "./engine/units";
 import { ReadLog } from "./model/reads";
@@ -105,13 +105,14 @@ export class Analyzer {
           this.reportFailure(rule, error);
         }
         const kept: Finding[] = [];
+        const movedFixes = new Map<Fix, Fix>();
         for (const finding of findings) {
           // A finding or fix outside the unit's rows does not move with it: made afresh each time.
           if (!insideUnit(finding, unit)) reads.volatile = true;
           const suppression = model.reading(undefined, undefined, () => suppressionAt(finding.range.start.row));
           const codes = equivalents.get(rule.code) ?? [rule.code];
           if (suppression === "all" || (suppression && codes.some((code) => suppression.has(code)))) continue;
-          kept.push(shiftFinding(finding, -unit.startRow));
+          kept.push(shiftFinding(finding, -unit.startRow, movedFixes));
         }
         records[i].results.set(rule.code, { findings: kept, reads });
       }
@@ -119,7 +120,8 @@ export class Analyzer {
 
     const findings: Finding[] = [];
     for (const [i, unit] of units.entries()) {
-      for (const rule of rules) for (const finding of records[i].results.get(rule.code)?.findings ?? []) findings.push(shiftFinding(finding, unit.startRow));
+      const movedFixes = new Map<Fix, Fix>();
+      for (const rule of rules) for (const finding of records[i].results.get(rule.code)?.findings ?? []) findings.push(shiftFinding(finding, unit.startRow, movedFixes));
     }
     return { findings: this.fileWide(tree, findings).sort(compareFindings), model };
   }
@@ -243,6 +245,8 @@ export class AnalysisCache {
     const methods = new Map<number, Map<string, UnitRecord[]>>();
     const records = units.map((unit) => {
       const classId = idOf(unit);
+      // A unit with syntax errors starts afresh every time, and is not kept (see `Unit.stable`).
+      if (!unit.stable) return { facts: new Map(), results: new Map() };
       const kept = this.shelf(unit, classId, this.methods).get(unit.text)?.shift();
       const record: UnitRecord = kept ?? { facts: new Map(), results: new Map() };
       const shelf = unit.kind === "statements" ? statements : unit.kind === "class" ? classes : this.shelf(unit, classId, methods);
@@ -266,14 +270,23 @@ function insideUnit(finding: Finding, unit: Unit): boolean {
   return inside(finding.range) && (finding.fix?.edits ?? []).every((edit) => inside(edit.range));
 }
 
-function shiftFinding(finding: Finding, rows: number): Finding {
+/**
+ * The finding moved by whole rows. Findings that shared one fix still share one after the move
+ * (`fixes` maps each fix to its moved copy): the editor offers a shared fix once.
+ */
+function shiftFinding(finding: Finding, rows: number, fixes: Map<Fix, Fix>): Finding {
   if (rows === 0) return finding;
   const shift = (range: PointRange): PointRange => ({
     start: { row: range.start.row + rows, column: range.start.column },
     end: { row: range.end.row + rows, column: range.end.column },
   });
   const shifted: Finding = { ...finding, range: shift(finding.range) };
-  if (finding.fix) shifted.fix = { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, range: shift(edit.range) })) };
+  const fix = finding.fix;
+  if (fix) {
+    let moved = fixes.get(fix);
+    if (!moved) fixes.set(fix, (moved = { ...fix, edits: fix.edits.map((edit) => ({ ...edit, range: shift(edit.range) })) }));
+    shifted.fix = moved;
+  }
   return shifted;
 }
 

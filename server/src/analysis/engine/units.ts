@@ -30,6 +30,11 @@ export interface Unit {
   holes?: { start: number; end: number }[];
   /** The unit's index in the file's list of units (the fold order). */
   index: number;
+  /**
+   * False when the unit's own code has syntax errors: tree-sitter's recovery may parse the same
+   * text differently next to other code, so nothing found in it is kept for the next analysis.
+   */
+  stable: boolean;
 }
 
 /**
@@ -39,7 +44,9 @@ export interface Unit {
 export interface ClassShape {
   skeleton: string;
   /** Rows relative to the run's first row; offsets relative to the class statement's start. */
-  methods: { startRow: number; endRow: number; start: number; end: number }[];
+  methods: { startRow: number; endRow: number; start: number; end: number; stable: boolean }[];
+  /** Whether the class's own statements (all but the split methods) are free of syntax errors. */
+  stable: boolean;
 }
 
 /** Shapes by run text, from the last analysis; `null` for a run that is no class to split. */
@@ -50,14 +57,17 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
   const rows = (from: number, to: number): string =>
     source.slice(lineStarts[from] ?? source.length, to < lineStarts.length ? lineStarts[to] - 1 : source.length);
   const runs = statementRuns(root, lineStarts.length);
+  const anyError = root.hasError;
   const units: Unit[] = [];
   for (const run of runs) {
     const text = rows(run.startRow, run.endRow);
-    let shape = run.nodes.length === 1 ? shapes.get(text) : null;
+    const stable = !anyError || !run.nodes.some((node) => node.hasError);
+    // A shape is kept only for a class without errors: recovery may split the same text otherwise.
+    let shape = run.nodes.length === 1 && stable ? shapes.get(text) : undefined;
     if (shape === undefined) shape = classShape(run, rows);
-    if (run.nodes.length === 1) used.set(text, shape);
+    if (run.nodes.length === 1 && stable) used.set(text, shape);
     if (!shape) {
-      units.push({ kind: "statements", startRow: run.startRow, endRow: run.endRow, text, nodes: run.nodes, index: units.length });
+      units.push({ kind: "statements", startRow: run.startRow, endRow: run.endRow, text, nodes: run.nodes, index: units.length, stable });
       continue;
     }
     const statement = run.nodes[0];
@@ -71,6 +81,7 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
       methods: [],
       holes: shape.methods.map((method) => ({ start: base + method.start, end: base + method.end })),
       index: units.length,
+      stable: shape.stable,
     };
     units.push(classUnit);
     for (const method of shape.methods) {
@@ -87,6 +98,7 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
         },
         owner: classUnit,
         index: units.length,
+        stable: method.stable,
       };
       classUnit.methods?.push(unit);
       units.push(unit);
@@ -109,7 +121,10 @@ function classShape(run: Run, rows: (from: number, to: number) => string): Class
     row = method.endRow;
   }
   parts.push(rows(row, run.endRow));
-  const base = run.nodes[0].startIndex;
+  const statement = run.nodes[0];
+  const base = statement.startIndex;
+  const broken = statement.hasError;
+  const split = new Set(methods.map((method) => method.node.id));
   return {
     skeleton: parts.join("\n\u0001"),
     methods: methods.map((method) => ({
@@ -117,8 +132,18 @@ function classShape(run: Run, rows: (from: number, to: number) => string): Class
       endRow: method.endRow - run.startRow,
       start: method.node.startIndex - base,
       end: method.node.endIndex - base,
+      stable: !broken || !method.node.hasError,
     })),
+    stable: !broken || !errorOutside(statement, split),
   };
+}
+
+/** Whether a syntax error lies in the node but outside the given subtrees (a class's split methods). */
+function errorOutside(node: Node, excluded: ReadonlySet<number>): boolean {
+  if (excluded.has(node.id)) return false;
+  if (node.type === "ERROR" || node.isMissing) return true;
+  if (!node.hasError) return false;
+  return node.children.some((child) => child !== null && errorOutside(child, excluded));
 }
 
 /** The member of a class statement's body that starts at this index. */

@@ -69,6 +69,8 @@ type ModuleBind = [name: string, kind: BindingKind, qualified: string | null];
 
 const MODULE_BINDS = "model:module-binds";
 
+let generations = 0;
+
 /**
  * One semantic model per analysis, shared by every rule: the scopes of each unit (built when a rule
  * first asks), the module's bindings folded from every unit's facts, qualified names through
@@ -156,11 +158,11 @@ export class SemanticModel {
       case "name":
         return this.nameFingerprint(argument);
       case "def":
-        return this.moduleDefinition(argument)?.text ?? "";
+        return this.unstableBinder(argument) ?? this.moduleDefinition(argument)?.text ?? "";
       case "sites":
-        return JSON.stringify((this.folded.get(argument)?.entries ?? []).map((entry) => this.unitText(this.units[entry.unit])));
+        return this.unstableBinder(argument) ?? JSON.stringify((this.folded.get(argument)?.entries ?? []).map((entry) => this.unitText(this.units[entry.unit])));
       case "members":
-        return membersFingerprint(this.moduleDefinition(argument));
+        return this.unstableBinder(argument) ?? membersFingerprint(this.moduleDefinition(argument));
       case "fold":
         return JSON.stringify(this.units.map((each) => this.factByName(each, argument)));
       case "class-fold": {
@@ -182,6 +184,18 @@ export class SemanticModel {
     }
     return "\u0000unknown";
   }
+
+  /**
+   * A fingerprint no later analysis gives, when a unit that binds the name has syntax errors: its
+   * nodes may differ next time for the same text, so nothing read from them is kept.
+   */
+  private unstableBinder(name: string): string | undefined {
+    const entries = this.folded.get(name)?.entries ?? [];
+    return entries.some((entry) => !this.units[entry.unit].stable) ? `\u0000unstable ${this.generation}` : undefined;
+  }
+
+  /** Which analysis this is, in this process: what makes `unstableBinder`'s answers unique. */
+  private readonly generation = ++generations;
 
   private factByName(unit: Unit, name: string): unknown {
     const fact = factNamed(name);
