@@ -1,20 +1,11 @@
 import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
-import { builtKind } from "../analysis/support/built-kind";
+import { builtKind, MUTABLE_DISPLAYS } from "../analysis/support/built-kind";
 import { firstParameter, unparenthesize } from "../analysis/support/syntax";
 
 /** Displays and comprehensions that build a container, never an iterator. */
-const CONTAINER_NODES: Readonly<Record<string, string>> = {
-  list: "list",
-  list_comprehension: "list",
-  dictionary: "dict",
-  dictionary_comprehension: "dict",
-  set: "set",
-  set_comprehension: "set",
-  tuple: "tuple",
-  expression_list: "tuple",
-};
+const CONTAINER_NODES: Readonly<Record<string, string>> = { ...MUTABLE_DISPLAYS, tuple: "tuple", expression_list: "tuple" };
 
 /** Builtins whose result is a container, never an iterator. */
 const CONTAINER_CALLS: Readonly<Record<string, string>> = {

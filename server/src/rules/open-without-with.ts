@@ -450,9 +450,7 @@ function withBlockFix(ctx: RuleContext, assignment: Node, left: Node, call: Node
   const closeLine = ctx.line(closeRow);
   const trailing = closeLine.slice(close.endPosition.column).trim();
   const kept = trailing.startsWith("#") ? `${indent}${trailing}` : "";
-  // The last unit ends with the file's last row.
-  const rowCount = ctx.model.units[ctx.model.units.length - 1]?.endRow ?? 0;
-  if (closeRow + 1 < rowCount) {
+  if (!ctx.model.isLastRow(closeRow)) {
     edits.push({
       range: { start: { row: closeRow, column: 0 }, end: { row: closeRow + 1, column: 0 } },
       newText: kept ? `${kept}${ctx.newline}` : "",

@@ -578,14 +578,7 @@ function moveToInit(ctx: RuleContext, owner: Node, body: Node, candidate: Candid
     range: { start: { row: statement.startPosition.row, column: 0 }, end: { row: statement.endPosition.row + 1, column: 0 } },
     newText: "",
   };
-  if (!rowFollows(ctx, statement.endPosition.row)) return undefined;
+  if (ctx.model.isLastRow(statement.endPosition.row)) return undefined;
   // The class body must keep a statement: `__init__` stays, so it does.
   return { title, edits: [removal, insert], safe: false };
-}
-
-/** True when the file has a row after `row`: a question about the units after this one when `row` ends this one. */
-function rowFollows(ctx: RuleContext, row: number): boolean {
-  if (row + 1 < ctx.unit.endRow) return true;
-  ctx.model.volatile();
-  return ctx.model.units.some((unit) => unit.endRow > row + 1);
 }

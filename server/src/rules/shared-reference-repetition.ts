@@ -81,7 +81,9 @@ function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
   if (target?.type === "identifier") {
     const name = target.text;
     // A class attribute is also reached as `self.name`, `cls.name` or `ClassName.name` in its methods.
-    const owner = directClass(ctx, parent);
+    // Directly in a class body: the attribute is reached as `self.name` etc. all over the class.
+    const scope = ctx.model.scopeOf(parent);
+    const owner = scope.kind === "class" ? scope.node : undefined;
     const owners = new Set(["self", "cls", owner?.childForFieldName("name")?.text ?? "self"]);
     const isHolder = (node: Node) =>
       (node.type === "identifier" && node.text === name) ||
@@ -89,7 +91,7 @@ function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
         node.type === "attribute" &&
         owners.has(node.childForFieldName("object")?.text ?? "") &&
         node.childForFieldName("attribute")?.text === name);
-    return mutatedThroughSlots(owner ? ctx.model.wholeClass(owner) : enclosingScope(ctx, parent), isHolder);
+    return mutatedThroughSlots(owner ? ctx.model.wholeClass(owner) : searchedScope(ctx, parent), isHolder);
   }
   if (target?.type === "attribute" && target.childForFieldName("object")?.text === "self") {
     const name = target.childForFieldName("attribute")?.text;
@@ -102,7 +104,7 @@ function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
 }
 
 /** The function around a node; at module level, the module (all of it: made afresh every time). */
-function enclosingScope(ctx: RuleContext, node: Node): Node {
+function searchedScope(ctx: RuleContext, node: Node): Node {
   for (let scope: ReturnType<typeof ctx.model.scopeOf> | undefined = ctx.model.scopeOf(node); scope; scope = scope.parent) {
     if (scope.kind === "function" || scope.kind === "lambda") return scope.node;
   }
@@ -204,12 +206,6 @@ function comprehensionFix(ctx: RuleContext, product: Node, display: Node, item: 
 function containsAny(node: Node, types: readonly string[]): boolean {
   if (types.includes(node.type)) return true;
   return node.namedChildren.some((child) => child !== null && containsAny(child, types));
-}
-
-/** The class whose body holds this expression directly (no function or lambda in between). */
-function directClass(ctx: RuleContext, node: Node): Node | undefined {
-  const scope = ctx.model.scopeOf(node);
-  return scope.kind === "class" ? scope.node : undefined;
 }
 
 /** Built only from literals, plain names, displays, and known constructors with such arguments. */

@@ -294,6 +294,16 @@ export class SemanticModel {
   }
 
   /**
+   * Whether a row is the file's last. Rows inside the current unit answer from the unit itself;
+   * the unit's last row depends on what follows it, so asking about that one is volatile.
+   */
+  isLastRow(row: number): boolean {
+    const unit = this.current;
+    if (!unit || row + 1 >= unit.endRow || !ownsRow(unit, row + 1)) this.volatile();
+    return row + 1 >= this.lineStarts.length;
+  }
+
+  /**
    * A row's text up to its "\n" (a CRLF file's rows keep their "\r", as tree-sitter's columns
    * do); a row the current unit does not own makes the result volatile.
    */

@@ -21,7 +21,8 @@ export function builtKind(
   return qualified ? constructors[qualified] : undefined;
 }
 
-const MUTABLE_DISPLAYS: Readonly<Record<string, string>> = {
+/** Displays and comprehensions that build a new mutable container each time they run. */
+export const MUTABLE_DISPLAYS: Readonly<Record<string, string>> = {
   list: "list",
   list_comprehension: "list",
   dictionary: "dict",
