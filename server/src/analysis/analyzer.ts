@@ -4,8 +4,12 @@ import type { PointRange } from "../parse/positions";
 import type { Finding, Fix } from "./finding";
 import { RuleContext } from "./rule-context";
 import { fileUnits, lineOffsets, ownsRow, type ShapeCache, type Unit } from "./engine/units";
+
+export { AnalysisCache };
 import { ReadLog } from "./model/reads";
-import { SemanticModel, type QueryRecord, type UnitStore } from "./model/semantic-model";
+import { SemanticModel } from "./model/semantic-model";
+import { AnalysisCache } from "./engine/analysis-cache";
+import { changedKeys, type RuleResult } from "./engine/dependencies";
 import { fileSuppression, isFileSuppressed, rowSuppression } from "./suppression";
 import type { Locale } from "../i18n/locale";
 
@@ -66,16 +70,28 @@ export class Analyzer {
     const shapes: ShapeCache = new Map();
     const units = fileUnits(root, text, lineStarts, cache.shapes, shapes);
     cache.shapes = shapes;
-    const records = cache.claim(units);
-    const model = new SemanticModel(tree, text, lineStarts, units, records, cache.queries);
+    const { records, fresh, dropped } = cache.claim(units);
+    const model = new SemanticModel(tree, text, lineStarts, units, records, cache.queries, cache.fold, { fresh, dropped });
 
-    // Which (unit, rule) pairs must run again: nothing kept, or something they read has changed.
-    const pending = units.map((unit, i) =>
+    // What kept results can no longer be trusted: those that read a key whose answer changed.
+    const dependencies = cache.dependencies;
+    const changedClasses = new Map<number, Unit>();
+    const classUnits = new Map(units.filter((unit) => unit.kind === "class").map((unit) => [unit.classId ?? -1, unit]));
+    for (const index of fresh) {
+      const id = units[index].classId;
+      const unit = id === undefined ? undefined : classUnits.get(id);
+      if (id !== undefined && unit) changedClasses.set(id, unit);
+    }
+    for (const record of dropped) {
+      const unit = record.classId === undefined ? undefined : classUnits.get(record.classId);
+      if (record.classId !== undefined && unit) changedClasses.set(record.classId, unit);
+    }
+    const changed = changedKeys(dependencies, model, cache.queries, { anyChange: fresh.length > 0 || dropped.length > 0, changedClasses, anyUnit: units[0] });
+    const stale = dependencies.readersOf(changed);
+    const pending = records.map((record) =>
       rules.filter((rule) => {
-        const result = records[i].results.get(rule.code);
-        if (!result || result.reads.volatile) return true;
-        for (const [key, fingerprint] of result.reads.reads) if (model.fingerprint(key, unit) !== fingerprint) return true;
-        return false;
+        const result = record.results.get(rule.code);
+        return !result || result.reads.volatile || stale.has(result);
       }),
     );
     const pendingUnits = pending.filter((list) => list.length > 0).length;
@@ -114,8 +130,16 @@ export class Analyzer {
           if (suppression === "all" || (suppression && codes.some((code) => suppression.has(code)))) continue;
           kept.push(shiftFinding(finding, -unit.startRow, movedFixes));
         }
-        records[i].results.set(rule.code, { findings: kept, reads });
+        const result: RuleResult = { findings: kept, reads };
+        records[i].results.set(rule.code, result);
+        if (!reads.volatile) dependencies.register(result, unit.classId);
       }
+    }
+    for (const record of model.queriesRun()) dependencies.registerQuery(record);
+    if (dependencies.needsRebuild(records.reduce((sum, record) => sum + record.results.size, 0))) {
+      dependencies.clear();
+      for (const [result, classId] of cache.results()) if (!result.reads.volatile) dependencies.register(result, classId);
+      for (const record of cache.queries.values()) dependencies.registerQuery(record);
     }
 
     const findings: Finding[] = [];
@@ -181,87 +205,6 @@ export class Analyzer {
     if (this.failedRules.has(rule.code)) return;
     this.failedRules.add(rule.code);
     this.log(`rule ${rule.code} (${rule.name}) failed and was skipped: ${describe(error)}`);
-  }
-}
-
-/** What one rule found in one unit (rows relative to the unit's first row), and what it read to find it. */
-interface RuleResult {
-  findings: Finding[];
-  reads: ReadLog;
-}
-
-/** What a unit keeps between analyses, under its key. */
-interface UnitRecord extends UnitStore {
-  results: Map<string, RuleResult>;
-}
-
-/** What one document keeps between analyses; owned by the caller, one per document. */
-export class AnalysisCache {
-  selectionKey: string | undefined;
-  /** Records by kind and text; a method's also by its class's skeleton (its id in `classIds`). */
-  private statements = new Map<string, UnitRecord[]>();
-  private classes = new Map<string, UnitRecord[]>();
-  private methods = new Map<number, Map<string, UnitRecord[]>>();
-  /** Skeleton text -> a short id, so a method's key need not repeat its class's skeleton. */
-  private classIds = new Map<string, number>();
-  private nextClassId = 0;
-  readonly queries = new Map<string, QueryRecord>();
-  /** How each class statement split into units, by its run's text (see `fileUnits`). */
-  shapes: ShapeCache = new Map();
-
-  reset(selectionKey: string): void {
-    this.selectionKey = selectionKey;
-    this.statements.clear();
-    this.classes.clear();
-    this.methods.clear();
-    this.classIds.clear();
-    this.queries.clear();
-  }
-
-  private shelf(unit: Unit, classId: number | undefined, methods: Map<number, Map<string, UnitRecord[]>>): Map<string, UnitRecord[]> {
-    if (unit.kind === "statements") return this.statements;
-    if (unit.kind === "class") return this.classes;
-    let shelf = methods.get(classId ?? -1);
-    if (!shelf) methods.set(classId ?? -1, (shelf = new Map()));
-    return shelf;
-  }
-
-  /**
-   * The record of each unit: the one kept under its key, or a new one (two units of one text get
-   * one each). Records not claimed now are dropped: the cache holds the last analysis only.
-   */
-  claim(units: readonly Unit[]): UnitRecord[] {
-    const classIds = new Map<string, number>();
-    const idOf = (unit: Unit): number | undefined => {
-      if (unit.kind !== "method" || !unit.owner) return undefined;
-      const skeleton = unit.owner.text;
-      let id = classIds.get(skeleton) ?? this.classIds.get(skeleton);
-      if (id === undefined) id = this.nextClassId++;
-      classIds.set(skeleton, id);
-      return id;
-    };
-    const statements = new Map<string, UnitRecord[]>();
-    const classes = new Map<string, UnitRecord[]>();
-    const methods = new Map<number, Map<string, UnitRecord[]>>();
-    const records = units.map((unit) => {
-      const classId = idOf(unit);
-      // A unit with syntax errors starts afresh every time, and is not kept (see `Unit.stable`).
-      if (!unit.stable) return { facts: new Map(), results: new Map() };
-      const kept = this.shelf(unit, classId, this.methods).get(unit.text)?.shift();
-      const record: UnitRecord = kept ?? { facts: new Map(), results: new Map() };
-      const shelf = unit.kind === "statements" ? statements : unit.kind === "class" ? classes : this.shelf(unit, classId, methods);
-      const list = shelf.get(unit.text);
-      if (list) list.push(record);
-      else shelf.set(unit.text, [record]);
-      return record;
-    });
-    this.statements = statements;
-    this.classes = classes;
-    this.methods = methods;
-    this.classIds = classIds;
-    // Queries nobody reads any more go; a bound keeps a document that churns from growing without end.
-    if (this.queries.size > 20_000) this.queries.clear();
-    return records;
   }
 }
 

@@ -35,6 +35,8 @@ export interface Unit {
    * text differently next to other code, so nothing found in it is kept for the next analysis.
    */
   stable: boolean;
+  /** The id of the class skeleton a class or method unit belongs to (set by the engine's cache). */
+  classId?: number;
 }
 
 /**
@@ -72,6 +74,11 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
     }
     const statement = run.nodes[0];
     const base = statement.startIndex;
+    let members: Map<number, Node> | undefined;
+    const memberAt = (index: number): Node | undefined => {
+      members ??= membersByStart(statement);
+      return members.get(index);
+    };
     const classUnit: Unit = {
       kind: "class",
       startRow: run.startRow,
@@ -93,7 +100,7 @@ export function fileUnits(root: Node, source: string, lineStarts: readonly numbe
         text: rows(run.startRow + method.startRow, run.startRow + method.endRow),
         // Found when someone asks: most methods' units are reused without touching their nodes.
         get nodes(): Node[] {
-          node ??= memberAt(statement, base + method.start);
+          node ??= memberAt(base + method.start);
           return node ? [node] : [];
         },
         owner: classUnit,
@@ -146,10 +153,11 @@ function errorOutside(node: Node, excluded: ReadonlySet<number>): boolean {
   return node.children.some((child) => child !== null && errorOutside(child, excluded));
 }
 
-/** The member of a class statement's body that starts at this index. */
-function memberAt(statement: Node, index: number): Node | undefined {
-  const body = classOf(statement)?.childForFieldName("body");
-  return body?.namedChildren.find((member) => member?.startIndex === index) ?? undefined;
+/** The members of a class statement's body by where they start. */
+function membersByStart(statement: Node): Map<number, Node> {
+  const members = new Map<number, Node>();
+  for (const member of classOf(statement)?.childForFieldName("body")?.namedChildren ?? []) if (member) members.set(member.startIndex, member);
+  return members;
 }
 
 /** Where each row starts in the text. */

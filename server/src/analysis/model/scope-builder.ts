@@ -8,7 +8,7 @@ import { Scope, SCOPE_NODE_KINDS, type BindingKind, type ReferenceKind } from ".
  * folded from every unit's facts), so a unit's walk never depends on another unit.
  */
 export interface BuildOptions {
-  /** Statements to leave to other units (a class's split-off methods); their names still bind. */
+  /** Where statements left to other units start (a class's split-off methods); their names still bind. */
   skip?: ReadonlySet<number>;
   /** Record bindings in the starting scope too (false for the module scope, which is folded). */
   bindInStart: boolean;
@@ -16,6 +16,8 @@ export interface BuildOptions {
   scopes: Map<number, Scope>;
   /** Only the starting scope's own bindings: nested bodies are not walked, and no references are kept. */
   shallow?: boolean;
+  /** Collects every scope the walk opens. */
+  built?: Scope[];
 }
 
 export function buildScopes(nodes: readonly Node[], start: Scope, options: BuildOptions): void {
@@ -48,11 +50,12 @@ class ScopeBuilder {
   private newScope(node: Node, parent: Scope): Scope {
     const scope = new Scope(SCOPE_NODE_KINDS[node.type], node, parent);
     this.options.scopes.set(node.id, scope);
+    this.options.built?.push(scope);
     return scope;
   }
 
   statement(node: Node, scope: Scope): void {
-    if (this.options.skip?.has(node.id)) {
+    if (this.options.skip?.has(node.startIndex)) {
       // A split-off method: its name binds here, everything else is its own unit's.
       const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
       const name = definition?.childForFieldName("name");

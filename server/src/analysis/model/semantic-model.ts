@@ -4,7 +4,9 @@ import { ownsRow, unitAtRow, type Unit } from "../engine/units";
 import { defineFact, factNamed, type UnitFact } from "./facts";
 import { ReadLog } from "./reads";
 import { ModuleScope, Scope, type Binding, type BindingKind } from "./scope";
+import type { FoldedBinding, ModuleBind, ModuleFold } from "./module-fold";
 import { buildScopes, parameterIdentifier } from "./scope-builder";
+import { importedNames } from "./imports";
 import { classMembersOf, methodKindOf, type ClassMember, type MethodKind } from "./class-members";
 
 /** What a unit keeps between analyses that the model reads: its facts, by fact name. */
@@ -59,14 +61,6 @@ export interface Owner {
   method?: { class: Node; kind: MethodKind };
 }
 
-/** The module-level bindings of one name, folded from every unit's facts in file order. */
-interface FoldedName {
-  /** `nth`: which of its unit's bindings of the name this is (a unit may bind it twice, even the same way). */
-  entries: { kind: BindingKind; qualified: string | null; unit: number; nth: number }[];
-}
-
-type ModuleBind = [name: string, kind: BindingKind, qualified: string | null];
-
 const MODULE_BINDS = "model:module-binds";
 
 let generations = 0;
@@ -84,7 +78,11 @@ export class SemanticModel {
   readonly module: Scope;
   private readonly scopes = new Map<number, Scope>();
   private readonly built = new Set<number>();
-  private readonly folded = new Map<string, FoldedName>();
+  /** Each name's module-level bindings in file order, looked up once per analysis. */
+  private readonly foldedMemo = new Map<string, FoldedBinding[]>();
+  private readonly indexOfStore: Map<UnitStore, number>;
+  /** Names whose module-level bindings changed since the last analysis of this document. */
+  readonly changedNames: ReadonlySet<string>;
   private readonly fingerprints = new Map<string, string>();
   private readonly queriesDone = new Map<string, QueryRecord>();
   private log: ReadLog | undefined;
@@ -100,27 +98,30 @@ export class SemanticModel {
     private readonly stores: readonly UnitStore[],
     /** Queries' values from earlier analyses, reused while their reads still hold. */
     private readonly queryCache: Map<string, QueryRecord>,
+    /** The module's bindings as the last analysis left them; brought up to date here. */
+    private readonly fold: ModuleFold<UnitStore>,
+    /** What changed since then: the units whose records are new, and the records that went. */
+    changes: { fresh: readonly number[]; dropped: readonly UnitStore[] },
   ) {
     this.module = new ModuleScope(
       tree.rootNode,
       (name) => this.moduleBindings(name),
       () => {
         this.note("module-names");
-        return [...this.folded.keys()];
+        return [...this.fold.names()];
       },
     );
-    for (const [index, unit] of units.entries()) {
-      let nth = 0;
-      let previous = "";
-      for (const [name, kind, qualified] of this.fact(unit, MODULE_BINDS_FACT)) {
-        // The fact lists each name's bindings together, in order.
-        nth = name === previous ? nth + 1 : 0;
-        previous = name;
-        let entry = this.folded.get(name);
-        if (!entry) this.folded.set(name, (entry = { entries: [] }));
-        entry.entries.push({ kind, qualified, unit: index, nth });
-      }
-    }
+    this.indexOfStore = new Map(stores.map((store, index) => [store, index]));
+    const removed = changes.dropped.map((store) => ({ store, binds: (store.facts.get(MODULE_BINDS) as ModuleBind[] | undefined) ?? [] }));
+    const added = changes.fresh.map((index) => ({ store: stores[index], binds: this.fact(units[index], MODULE_BINDS_FACT) }));
+    this.changedNames = fold.update(removed, added);
+  }
+
+  /** A name's module-level bindings, in file order. */
+  private folded(name: string): FoldedBinding[] {
+    let entries = this.foldedMemo.get(name);
+    if (!entries) this.foldedMemo.set(name, (entries = this.fold.get(name, this.indexOfStore)));
+    return entries;
   }
 
   // ---- The engine's side -------------------------------------------------------------------
@@ -137,6 +138,11 @@ export class SemanticModel {
       this.log = previous?.log;
       this.current = previous?.unit;
     }
+  }
+
+  /** The queries this analysis ran or found still valid, for the engine to file their reads. */
+  queriesRun(): IterableIterator<QueryRecord> {
+    return this.queriesDone.values();
   }
 
   /** The fingerprint a read key has in this analysis, as seen from `unit` (see `reads.ts`). */
@@ -160,11 +166,11 @@ export class SemanticModel {
       case "def":
         return this.unstableBinder(argument) ?? this.moduleDefinition(argument)?.text ?? "";
       case "sites":
-        return this.unstableBinder(argument) ?? JSON.stringify((this.folded.get(argument)?.entries ?? []).map((entry) => this.unitText(this.units[entry.unit])));
+        return this.unstableBinder(argument) ?? JSON.stringify(this.folded(argument).map((entry) => this.unitText(this.units[entry.unit])));
       case "members":
         return this.unstableBinder(argument) ?? membersFingerprint(this.moduleDefinition(argument));
       case "fold":
-        return JSON.stringify(this.units.map((each) => this.factByName(each, argument)));
+        return this.units.map((each) => this.factPrint(each, argument)).join("\u0001");
       case "class-fold": {
         const owner = this.classUnit(unit);
         return owner ? JSON.stringify([owner, ...(owner.methods ?? [])].map((each) => this.factByName(each, argument))) : "";
@@ -174,9 +180,9 @@ export class SemanticModel {
       case "newline":
         return this.newlineNow();
       case "module-names":
-        return [...this.folded.keys()].join(",");
+        return [...this.fold.names()].sort().join(",");
       case "imports":
-        return JSON.stringify([...this.moduleImports()]);
+        return JSON.stringify([...this.importsNow()]);
       case "q": {
         const record = this.runQuery(argument);
         return record ? record.fingerprint : "";
@@ -190,12 +196,21 @@ export class SemanticModel {
    * nodes may differ next time for the same text, so nothing read from them is kept.
    */
   private unstableBinder(name: string): string | undefined {
-    const entries = this.folded.get(name)?.entries ?? [];
+    const entries = this.folded(name);
     return entries.some((entry) => !this.units[entry.unit].stable) ? `\u0000unstable ${this.generation}` : undefined;
   }
 
   /** Which analysis this is, in this process: what makes `unstableBinder`'s answers unique. */
   private readonly generation = ++generations;
+
+  /** A unit's fact as text, kept with the unit: a fold's fingerprint joins these. */
+  private factPrint(unit: Unit, name: string): string {
+    const facts = this.store(unit).facts;
+    const key = `print\u0000${name}`;
+    let print = facts.get(key) as string | undefined;
+    if (print === undefined) facts.set(key, (print = JSON.stringify(this.factByName(unit, name)) ?? ""));
+    return print;
+  }
 
   private factByName(unit: Unit, name: string): unknown {
     const fact = factNamed(name);
@@ -331,6 +346,15 @@ export class SemanticModel {
 
   // ---- Scopes ------------------------------------------------------------------------------
 
+  /** The scopes a unit opens, in the order its walk met them. */
+  private unitScopes(unit: Unit): Scope[] {
+    let list = this.scopesByUnit.get(unit.index);
+    if (!list) this.scopesByUnit.set(unit.index, (list = []));
+    return list;
+  }
+
+  private readonly scopesByUnit = new Map<number, Scope[]>();
+
   /** Builds a unit's scopes (once per analysis), and its class's first for a method. */
   private ensureScopes(unit: Unit): void {
     if (this.built.has(unit.index)) return;
@@ -339,11 +363,11 @@ export class SemanticModel {
       this.ensureScopes(unit.owner);
       const classNode = classDefinitionOf(unit.owner.nodes[0]);
       const classScope = classNode ? this.scopes.get(classNode.id) : undefined;
-      buildScopes(unit.nodes, classScope ?? this.module, { bindInStart: false, scopes: this.scopes });
+      buildScopes(unit.nodes, classScope ?? this.module, { bindInStart: false, scopes: this.scopes, built: this.unitScopes(unit) });
       return;
     }
-    const skip = new Set((unit.methods ?? []).map((method) => method.nodes[0].id));
-    buildScopes(unit.nodes, this.module, { bindInStart: false, skip, scopes: this.scopes });
+    const skip = new Set((unit.holes ?? []).map((hole) => hole.start));
+    buildScopes(unit.nodes, this.module, { bindInStart: false, skip, scopes: this.scopes, built: this.unitScopes(unit) });
   }
 
   /** The scope a node's code runs in: a `def`'s defaults and decorators run in the enclosing one. */
@@ -371,7 +395,7 @@ export class SemanticModel {
     if (!unit) return [];
     this.ensureScopes(unit);
     const found: Scope[] = [];
-    for (const scope of this.scopes.values()) {
+    for (const scope of this.unitScopes(unit)) {
       const start = scope.node.startIndex;
       if (start >= node.startIndex && start < node.endIndex) found.push(scope);
     }
@@ -404,14 +428,14 @@ export class SemanticModel {
   /** The module-level bindings of a name, from every unit (a read of how the module binds it). */
   moduleBindings(name: string): Binding[] {
     this.note(`name:${name}`);
-    const entry = this.folded.get(name);
-    if (!entry) return [];
+    const entries = this.folded(name);
+    if (entries.length === 0) return [];
     // The node lies in another unit (or may): reading it is a read of the units that bind the name.
     const siteOf = (kind: BindingKind, unit: number, nth: number): Node => {
       this.note(`sites:${name}`);
       return this.moduleSite(name, kind, unit, nth) ?? this.tree.rootNode;
     };
-    return entry.entries.map(({ kind, qualified, unit, nth }) => {
+    return entries.map(({ kind, qualified, unit, nth }) => {
       const binding: Binding = {
         name,
         kind,
@@ -427,7 +451,7 @@ export class SemanticModel {
   private moduleSite(name: string, kind: BindingKind, unitIndex: number, nth: number): Node | undefined {
     const unit = this.units[unitIndex];
     // The usual case, a top-level `def` or `class` bound once in its unit, without a walk.
-    const once = this.folded.get(name)?.entries.filter((entry) => entry.unit === unitIndex).length === 1;
+    const once = this.folded(name).filter((entry) => entry.unit === unitIndex).length === 1;
     if (once && (kind === "function" || kind === "class")) {
       for (const node of unit.nodes) {
         const definition = node.type === "decorated_definition" ? node.childForFieldName("definition") : node;
@@ -438,7 +462,7 @@ export class SemanticModel {
     let scratch = this.unitBindings.get(unitIndex);
     if (!scratch) {
       scratch = new Scope("module", this.tree.rootNode, undefined);
-      const skip = new Set((unit.methods ?? []).map((method) => method.nodes[0].id));
+      const skip = new Set((unit.holes ?? []).map((hole) => hole.start));
       buildScopes(unit.nodes, scratch, { bindInStart: true, skip, scopes: new Map(), shallow: true });
       this.unitBindings.set(unitIndex, scratch);
     }
@@ -454,15 +478,16 @@ export class SemanticModel {
   }
 
   private nameFingerprint(name: string): string {
-    const entry = this.folded.get(name);
-    return entry ? entry.entries.map((each) => `${each.kind}=${each.qualified ?? ""}`).join(",") : "";
+    return this.folded(name)
+      .map((each) => `${each.kind}=${each.qualified ?? ""}`)
+      .join(",");
   }
 
   /** The `def` or `class` node a module-level name is bound to, when bound once and that way. */
   private moduleDefinition(name: string): Node | undefined {
-    const entry = this.folded.get(name);
-    if (!entry || entry.entries.length !== 1) return undefined;
-    const [only] = entry.entries;
+    const entries = this.folded(name);
+    if (entries.length !== 1) return undefined;
+    const [only] = entries;
     if (only.kind !== "function" && only.kind !== "class") return undefined;
     return this.moduleSite(name, only.kind, only.unit, only.nth);
   }
@@ -543,11 +568,22 @@ export class SemanticModel {
   /** The module-level imports: local name -> qualified name, in source order (a read of all of them). */
   moduleImports(): Map<string, string> {
     this.note("imports");
+    return this.importsNow();
+  }
+
+  private importsMemo: Map<string, string> | undefined;
+
+  private importsNow(): Map<string, string> {
+    if (this.importsMemo) return this.importsMemo;
     const imports = new Map<string, string>();
-    for (const [name, entry] of this.folded) {
-      for (const each of entry.entries) if (each.kind === "import" && each.qualified !== null) imports.set(name, each.qualified);
+    const names = [...this.fold.importNames()].map((name) => ({ name, entries: this.folded(name) }));
+    // Source order, as a walk of the module would meet them.
+    const order = (entries: FoldedBinding[]) => entries.find((each) => each.kind === "import")?.unit ?? -1;
+    names.sort((a, b) => order(a.entries) - order(b.entries));
+    for (const { name, entries } of names) {
+      for (const each of entries) if (each.kind === "import" && each.qualified !== null) imports.set(name, each.qualified);
     }
-    return imports;
+    return (this.importsMemo = imports);
   }
 
   /**
@@ -558,15 +594,7 @@ export class SemanticModel {
     const matches = (qualified: string) => modules.some((module) => qualified === module || qualified.startsWith(`${module}.`));
     for (const qualified of this.moduleImports().values()) if (matches(qualified)) return true;
     const unit = this.current;
-    if (!unit) return false;
-    for (const node of unit.nodes) {
-      for (const scope of this.scopesIn(node)) {
-        for (const name of scope.names()) {
-          if (scope.bindingsOf(name).some((binding) => binding.kind === "import" && binding.qualified && matches(binding.qualified))) return true;
-        }
-      }
-    }
-    return false;
+    return unit !== undefined && this.fact(unit, UNIT_IMPORTS_FACT).some(matches);
   }
 
   /** The class a name means where `identifier` uses it, when the file defines it exactly once there. */
@@ -643,24 +671,30 @@ export class SemanticModel {
 }
 
 /** The facts the model itself keeps per unit: what the unit binds at module level. */
-const MODULE_BINDS_FACT: UnitFact<ModuleBind[]> = defineFact(MODULE_BINDS, (nodes, unit) => {
+export const MODULE_BINDS_FACT: UnitFact<ModuleBind[]> = defineFact(MODULE_BINDS, (nodes, unit) => {
     if (unit.kind === "method") return [];
     const root = nodes[0]?.tree.rootNode;
     if (!root) return [];
     const scratch = new Scope("module", root, undefined);
-    const skipped = new Set<number>();
-    for (const top of nodes) {
-      for (const hole of unit.holes) {
-        const body = classDefinitionOf(top)?.childForFieldName("body");
-        for (const member of body?.namedChildren ?? []) if (member && member.startIndex === hole.start) skipped.add(member.id);
-      }
-    }
-    buildScopes(nodes, scratch, { bindInStart: true, skip: skipped, scopes: new Map(), shallow: true });
+    const skip = new Set(unit.holes.map((hole) => hole.start));
+    buildScopes(nodes, scratch, { bindInStart: true, skip, scopes: new Map(), shallow: true });
     const binds: ModuleBind[] = [];
     for (const name of scratch.names()) {
       for (const binding of scratch.bindingsOf(name)) binds.push([name, binding.kind, binding.qualified ?? null]);
     }
     return binds;
+});
+
+/** What the import statements anywhere in a unit (functions included) name. */
+const UNIT_IMPORTS_FACT: UnitFact<string[]> = defineFact("model:unit-imports", (nodes) => {
+  const targets: string[] = [];
+  for (const top of nodes) {
+    for (const statement of top.descendantsOfType(["import_statement", "import_from_statement"])) {
+      if (statement) for (const { target } of importedNames(statement)) if (target) targets.push(target);
+    }
+    if (top.type === "import_statement" || top.type === "import_from_statement") for (const { target } of importedNames(top)) if (target) targets.push(target);
+  }
+  return targets;
 });
 
 function simpleKind(kind: BindingKind): NameBinding["kind"] {
