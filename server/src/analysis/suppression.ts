@@ -88,7 +88,9 @@ export function fileSuppression(root: Node): FileSuppression | undefined {
 export function headerComments(root: Node): Node[] {
   const comments: Node[] = [];
   let docstringSeen = false;
-  for (const child of root.children) {
+  // Child by child: the header is a few nodes at the top, and `children` would build them all.
+  for (let i = 0; i < root.childCount; i++) {
+    const child = root.child(i);
     if (!child) continue;
     if (child.type === "comment") {
       // A comment after code on the same line is not "on a line of its own".

@@ -19,6 +19,14 @@ export class DocumentTree {
   /** Whether the text changed since `lastTree` was parsed. */
   private stale = true;
   private parses = 0;
+  /**
+   * Where `lastTree`'s first top-level statement with an error starts, moved along with the
+   * edits (or moved earlier, when an edit reaches into it: earlier is always safe); undefined
+   * when not known. Kept so that a keystroke need not scan every statement for it.
+   */
+  private firstError: number | undefined;
+  /** The earliest index an edit touched since the last parse. */
+  private editedFrom = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly parser: Parser,
@@ -44,9 +52,11 @@ export class DocumentTree {
   /** The tree of the current text, parsed now if the text changed since the last parse. */
   get tree(): Tree {
     if (this.stale || !this.lastTree) {
-      const newTree = parseExactly(this.parser, this.document.getText(), this.lastTree);
+      const parsed = parseExactly(this.parser, this.document.getText(), this.lastTree, this.firstError, this.editedFrom);
       this.lastTree?.delete();
-      this.lastTree = newTree;
+      this.lastTree = parsed.tree;
+      this.firstError = parsed.firstError;
+      this.editedFrom = Number.POSITIVE_INFINITY;
       this.stale = false;
       this.parses++;
     }
@@ -75,6 +85,12 @@ export class DocumentTree {
         const oldEndIndex = Math.max(from, to);
         this.document = TextDocument.update(this.document, [change], version);
         if (this.lastTree) {
+          const delta = change.text.length - (oldEndIndex - startIndex);
+          if (this.firstError !== undefined) {
+            if (oldEndIndex <= this.firstError) this.firstError += delta;
+            else if (startIndex < this.firstError) this.firstError = startIndex;
+          }
+          this.editedFrom = Math.min(this.editedFrom, startIndex);
           // Points from the text, not from LSP positions: tree-sitter rows end at \n only.
           const startPosition = pointAt(before, startIndex);
           this.lastTree.edit(
@@ -108,6 +124,8 @@ export class DocumentTree {
   release(): void {
     this.lastTree?.delete();
     this.lastTree = undefined;
+    this.firstError = undefined;
+    this.editedFrom = Number.POSITIVE_INFINITY;
     this.stale = true;
   }
 
@@ -131,17 +149,29 @@ export function parseText(parser: Parser, text: string): Tree {
  * parse; when the new tree has one earlier, it is parsed again from there. The error-free
  * statements before it are still reused.
  */
-function parseExactly(parser: Parser, text: string, oldTree: Tree | undefined): Tree {
-  if (!oldTree) return parseOrThrow(parser, text, null);
-  const from = oldTree.rootNode.hasError ? firstErrorStatementStart(oldTree) : text.length;
+function parseExactly(
+  parser: Parser,
+  text: string,
+  oldTree: Tree | undefined,
+  oldFirstError: number | undefined,
+  editedFrom: number,
+): { tree: Tree; firstError: number } {
+  if (!oldTree) {
+    const tree = parseOrThrow(parser, text, null);
+    return { tree, firstError: tree.rootNode.hasError ? firstErrorStatementStart(tree, 0) : text.length };
+  }
+  const from = oldTree.rootNode.hasError ? Math.min(oldFirstError ?? firstErrorStatementStart(oldTree, 0), text.length) : text.length;
   if (from < text.length) markChangedFrom(oldTree, text, from);
   const tree = parseOrThrow(parser, text, oldTree);
-  if (!tree.rootNode.hasError) return tree;
-  const first = firstErrorStatementStart(tree);
-  if (first >= from) return tree;
+  if (!tree.rootNode.hasError) return { tree, firstError: text.length };
+  // Before the earliest edit and the old first error, the text and its statements are unchanged
+  // and free of errors: the scan for the new first error starts there.
+  const first = firstErrorStatementStart(tree, Math.min(from, editedFrom));
+  if (first >= from) return { tree, firstError: first };
   markChangedFrom(tree, text, first);
   try {
-    return parseOrThrow(parser, text, tree);
+    const again = parseOrThrow(parser, text, tree);
+    return { tree: again, firstError: again.rootNode.hasError ? firstErrorStatementStart(again, first) : text.length };
   } finally {
     tree.delete();
   }
@@ -154,21 +184,20 @@ function markChangedFrom(tree: Tree, text: string, from: number): void {
   tree.edit(new Edit({ startIndex: from, oldEndIndex: text.length, newEndIndex: text.length, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
 }
 
-/** Where the first top-level node with a syntax error (or a missing token) starts; 0 when the root itself is one. */
-function firstErrorStatementStart(tree: Tree): number {
-  if (tree.rootNode.type === "ERROR") return 0;
-  const cursor = tree.walk();
-  try {
-    if (cursor.gotoFirstChild()) {
-      do {
-        const node = cursor.currentNode;
-        if (node.hasError) return node.startIndex;
-      } while (cursor.gotoNextSibling());
-    }
-    return 0;
-  } finally {
-    cursor.delete();
-  }
+/**
+ * Where the first top-level node with a syntax error (or a missing token) starts; 0 when the root
+ * itself is one. `from` says where to look: no statement before it holds an error (the one just
+ * before it is looked at too, since an edit at a statement's start can change the one before).
+ * If none turns up from there, the whole file is scanned after all.
+ */
+function firstErrorStatementStart(tree: Tree, from: number): number {
+  const root = tree.rootNode;
+  if (root.type === "ERROR") return 0;
+  let node = from > 0 ? root.firstChildForIndex(from) : root.firstChild;
+  if (node?.previousSibling) node = node.previousSibling;
+  for (; node; node = node.nextSibling) if (node.hasError) return node.startIndex;
+  if (from === 0) return 0;
+  return firstErrorStatementStart(tree, 0);
 }
 
 function parseOrThrow(parser: Parser, text: string, oldTree: Tree | null): Tree {
