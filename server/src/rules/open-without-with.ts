@@ -110,8 +110,12 @@ export const openWithoutWithRule: Rule = {
 function opensFile(ctx: RuleContext, call: Node): boolean {
   const callee = call.childForFieldName("function");
   if (!callee || (callee.type !== "identifier" && !callee.text.endsWith("open"))) return false;
+  // A plain name other than `open` can only mean an opener through an import of one.
+  if (callee.type === "identifier" && callee.text !== "open" && !ctx.shared("open-without-with:imports-opener", () => ctx.model.importsAny(IMPORTED_OPENERS))) return false;
   return OPENERS.has(ctx.model.qualifiedName(callee) ?? "");
 }
+
+const IMPORTED_OPENERS = ["io.open", "gzip.open", "bz2.open", "lzma.open"];
 
 /** The opener call whose file `value` holds: `open(p)` itself, or a generator expression iterating it. */
 function openedFile(ctx: RuleContext, value: Node): Node | undefined {

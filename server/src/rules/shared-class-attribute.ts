@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Finding, Fix, TextEdit } from "../analysis/finding";
@@ -73,28 +73,29 @@ export const sharedClassAttributeRule: Rule = {
     fix: { en: "Create {name} in __init__", ko: "__init__에서 {name} 생성", "zh-cn": "在 __init__ 中创建 {name}" },
   },
   check(ctx) {
-    const classes = [...ctx.nodes("class_definition")];
+    const findings = ctx.nodes("class_definition").flatMap((each) => checkClass(ctx, each));
     // A method of a class split into units sees its class only through the model.
     const [method] = ctx.unit.kind === "method" ? ctx.unit.nodes : [];
     const owner = method ? ctx.model.owner(method).class : undefined;
-    if (owner && !owner.hasError) classes.push(owner);
-    return classes.flatMap((each) => checkClass(ctx, each));
+    if (method && owner && !owner.hasError) findings.push(...checkClass(ctx, owner, method));
+    return findings;
   },
 };
 
-function checkClass(ctx: RuleContext, owner: Node): Finding[] {
+/** `method`: the one method of the class that is this unit, when the unit is a method. */
+function checkClass(ctx: RuleContext, owner: Node, method?: Node): Finding[] {
   const body = owner.childForFieldName("body");
   const ownerName = owner.childForFieldName("name")?.text;
   if (!body || !ownerName) return [];
   const candidates = mutableAttributes(ctx, body);
   if (candidates.length === 0) return [];
-  // Only this unit's own methods' mutations are its to report: the cheap question first.
-  const statements = methodStatements(body);
+  // Only this unit's own methods' mutations are its to report.
   const own = new Map<number, ScannedMethod>();
-  for (const [statement, definition] of statements) {
-    if (ctx.model.unitOf(statement) === ctx.unit) own.set(statement.id, scanMethod(statement, definition));
-  }
-  const reportable = candidates.filter((candidate) => [...own.values()].some((method) => method.mutations.has(candidate.name)));
+  const definition = method && definitionOf(method);
+  if (method && definition) own.set(method.id, scanMethod(method, definition));
+  else for (const [statement, each] of methodStatements(body)) if (ctx.model.unitOf(statement) === ctx.unit) own.set(statement.id, scanMethod(statement, each));
+  const statements = methodStatements(body);
+  const reportable = candidates.filter((candidate) => [...own.values()].some((scanned) => scanned.mutations.has(candidate.name)));
   if (reportable.length === 0) return [];
   if (!plainClass(ctx.model, owner)) return [];
   const ancestors = localAncestors(ctx.model, owner);
@@ -160,9 +161,32 @@ function methodStatements(body: Node): [Node, Node][] {
 
 /** `name = <mutable value>` statements of the class body, for names the body binds only there. */
 function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
+  return assignedOnce(body).flatMap((candidate) => {
+    // One list, dict, set, deque... built once, at class creation: what every instance then shares.
+    const kind = mutableKind(ctx.model, candidate.value);
+    return kind ? [{ ...candidate, kind }] : [];
+  });
+}
+
+/**
+ * The class body's `name = value` statements for names it binds only there: read from the tree
+ * alone, so every method of a large class asks once per parse (the class's skeleton, which each
+ * method's unit is keyed by, decides it).
+ */
+function assignedOnce(body: Node): Omit<Candidate, "kind">[] {
+  let byClass = assignedOnceByTree.get(body.tree);
+  if (!byClass) assignedOnceByTree.set(body.tree, (byClass = new Map()));
+  let found = byClass.get(body.id);
+  if (!found) byClass.set(body.id, (found = scanAssignedOnce(body)));
+  return found;
+}
+
+const assignedOnceByTree = new WeakMap<Tree, Map<number, Omit<Candidate, "kind">[]>>();
+
+function scanAssignedOnce(body: Node): Omit<Candidate, "kind">[] {
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  const candidates: Candidate[] = [];
+  const candidates: Omit<Candidate, "kind">[] = [];
   for (const statement of body.namedChildren) {
     if (!statement || statement.type === "comment") continue;
     const definition = definitionOf(statement);
@@ -185,10 +209,7 @@ function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
       if (child.type !== "assignment" || left?.type !== "identifier" || !value || statement.namedChildCount !== 1) continue;
       const annotation = child.childForFieldName("type");
       if (annotation && /\bClassVar\b/.test(annotation.text)) continue;
-      // One list, dict, set, deque... built once, at class creation: what every instance then shares.
-      const kind = mutableKind(ctx.model, value);
-      if (!kind) continue;
-      candidates.push({ name: left.text, statement, value, annotation, kind });
+      candidates.push({ name: left.text, statement, value, annotation });
     }
   }
   return candidates.filter((candidate) => counts.get(candidate.name) === 1);
