@@ -374,3 +374,36 @@ function insideNestedFunction(node: Node, outer: Node): boolean {
   }
   return false;
 }
+
+/**
+ * Whether code in `child` runs in the scope `scopeNode` opens: a function's body and parameter
+ * names do, its defaults, annotations and name do not; a class's body does, its bases do not; a
+ * comprehension's parts do, except the first iterable.
+ */
+export function runsInside(scopeNode: Node, child: Node, node: Node): boolean {
+  switch (scopeNode.type) {
+    case "function_definition":
+    case "lambda": {
+      const body = scopeNode.childForFieldName("body");
+      if (body && child.equals(body)) return true;
+      const parameters = scopeNode.childForFieldName("parameters");
+      if (!parameters || !child.equals(parameters) || node.type !== "identifier") return false;
+      // A parameter's own name is the function's; its default and annotation are not.
+      for (let ancestor: Node | null = node; ancestor; ancestor = ancestor.parent) {
+        if (ancestor.parent?.equals(parameters)) return parameterIdentifier(ancestor)?.equals(node) ?? false;
+      }
+      return false;
+    }
+    case "class_definition": {
+      const body = scopeNode.childForFieldName("body");
+      return body !== null && child.equals(body);
+    }
+    default: {
+      const first = scopeNode.namedChildren.find((each) => each?.type === "for_in_clause");
+      const iterable = first?.childForFieldName("right");
+      if (first && child.equals(first) && iterable && node.startIndex >= iterable.startIndex && node.endIndex <= iterable.endIndex) return false;
+      return true;
+    }
+  }
+}
+

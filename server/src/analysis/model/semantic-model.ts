@@ -1,40 +1,18 @@
 import type { Node, Tree } from "web-tree-sitter";
 import { BUILTIN_NAMES } from "../builtin-names";
 import { ownsRow, unitAtRow, type Unit } from "../engine/units";
-import { defineFact, factNamed, type UnitFact } from "./facts";
+import { factNamed, type UnitFact } from "./facts";
 import { ReadLog } from "./reads";
 import { ModuleScope, Scope, type Binding, type BindingKind } from "./scope";
 import type { FoldedBinding, ModuleBind, ModuleFold } from "./module-fold";
-import { buildScopes, parameterIdentifier } from "./scope-builder";
-import { importedNames } from "./imports";
+import { buildScopes, runsInside } from "./scope-builder";
+import { queryNamed, type QueryDefinition, type QueryRecord } from "./queries";
+import { MODULE_BINDS, MODULE_BINDS_FACT, UNIT_IMPORTS_FACT } from "./unit-facts";
 import { classMembersOf, methodKindOf, type ClassMember, type MethodKind } from "./class-members";
 
 /** What a unit keeps between analyses that the model reads: its facts, by fact name. */
 export interface UnitStore {
   facts: Map<string, unknown>;
-}
-
-/** A query: a computation over the model, named and given a string, whose value the engine can reuse. */
-export interface QueryDefinition<T> {
-  name: string;
-  compute(model: SemanticModel, argument: string): T;
-}
-
-const QUERIES = new Map<string, QueryDefinition<unknown>>();
-
-/** Defines a query; its name must be unique, since the engine finds it again by name to re-run it. */
-export function defineQuery<T>(name: string, compute: (model: SemanticModel, argument: string) => T): QueryDefinition<T> {
-  if (QUERIES.has(name)) throw new Error(`two queries are named ${name}`);
-  const definition = { name, compute };
-  QUERIES.set(name, definition as QueryDefinition<unknown>);
-  return definition;
-}
-
-/** A query's value kept across analyses, with what it read. */
-export interface QueryRecord {
-  value: unknown;
-  fingerprint: string;
-  reads: ReadLog;
 }
 
 /** How a name is bound where it is used, summed up: what most rules want to know. */
@@ -60,8 +38,6 @@ export interface Owner {
   /** When `function` is defined directly in a class body: that class, and how the method is bound. */
   method?: { class: Node; kind: MethodKind };
 }
-
-const MODULE_BINDS = "model:module-binds";
 
 let generations = 0;
 
@@ -652,7 +628,7 @@ export class SemanticModel {
     const done = this.queriesDone.get(key);
     if (done) return done;
     const separator = key.indexOf("\u0000");
-    const definition = given ?? QUERIES.get(key.slice(0, separator));
+    const definition = given ?? queryNamed(key.slice(0, separator));
     if (!definition) return undefined;
     const argument = key.slice(separator + 1);
     const cached = this.queryCache.get(key);
@@ -669,35 +645,6 @@ export class SemanticModel {
     return record;
   }
 }
-
-/** The facts the model itself keeps per unit: what the unit binds at module level. */
-export const MODULE_BINDS_FACT: UnitFact<ModuleBind[]> = defineFact(MODULE_BINDS, (nodes, unit) => {
-    if (unit.kind === "method") return [];
-    const root = nodes[0]?.tree.rootNode;
-    if (!root) return [];
-    const scratch = new Scope("module", root, undefined);
-    const skip = new Set(unit.holes.map((hole) => hole.start));
-    buildScopes(nodes, scratch, { bindInStart: true, skip, scopes: new Map(), shallow: true });
-    const binds: ModuleBind[] = [];
-    for (const name of scratch.names()) {
-      for (const binding of scratch.bindingsOf(name)) binds.push([name, binding.kind, binding.qualified ?? null]);
-    }
-    return binds;
-});
-
-/** What the import statements anywhere in a unit (functions included) name. */
-const UNIT_IMPORTS_FACT: UnitFact<string[]> = defineFact("model:unit-imports", (nodes) => {
-  const targets: string[] = [];
-  for (const top of nodes) {
-    // Most units import nothing: their text says so without a search of the tree.
-    if (!top.text.includes("import")) continue;
-    for (const statement of top.descendantsOfType(["import_statement", "import_from_statement"])) {
-      if (statement) for (const { target } of importedNames(statement)) if (target) targets.push(target);
-    }
-    if (top.type === "import_statement" || top.type === "import_from_statement") for (const { target } of importedNames(top)) if (target) targets.push(target);
-  }
-  return targets;
-});
 
 function simpleKind(kind: BindingKind): NameBinding["kind"] {
   if (kind === "parameter" || kind === "class" || kind === "function") return kind;
@@ -719,41 +666,10 @@ export function methodClass(definition: Node): Node | undefined {
   return parent.parent?.type === "class_definition" ? parent.parent : undefined;
 }
 
-/**
- * Whether code in `child` runs in the scope `scopeNode` opens: a function's body and parameter
- * names do, its defaults, annotations and name do not; a class's body does, its bases do not; a
- * comprehension's parts do, except the first iterable.
- */
-function runsInside(scopeNode: Node, child: Node, node: Node): boolean {
-  switch (scopeNode.type) {
-    case "function_definition":
-    case "lambda": {
-      const body = scopeNode.childForFieldName("body");
-      if (body && child.equals(body)) return true;
-      const parameters = scopeNode.childForFieldName("parameters");
-      if (!parameters || !child.equals(parameters) || node.type !== "identifier") return false;
-      // A parameter's own name is the function's; its default and annotation are not.
-      for (let ancestor: Node | null = node; ancestor; ancestor = ancestor.parent) {
-        if (ancestor.parent?.equals(parameters)) return parameterIdentifier(ancestor)?.equals(node) ?? false;
-      }
-      return false;
-    }
-    case "class_definition": {
-      const body = scopeNode.childForFieldName("body");
-      return body !== null && child.equals(body);
-    }
-    default: {
-      const first = scopeNode.namedChildren.find((each) => each?.type === "for_in_clause");
-      const iterable = first?.childForFieldName("right");
-      if (first && child.equals(first) && iterable && node.startIndex >= iterable.startIndex && node.endIndex <= iterable.endIndex) return false;
-      return true;
-    }
-  }
-}
-
 function membersFingerprint(definition: Node | undefined): string {
   if (definition?.type !== "class_definition") return "";
   return [...classMembersOf(definition)].map(([name, member]) => `${name}=${member.kind}/${member.methodKind ?? ""}`).join(",");
 }
 
-export type { ClassMember, MethodKind };
+export type { ClassMember, MethodKind, QueryDefinition, QueryRecord };
+export { defineQuery } from "./queries";
