@@ -29,6 +29,7 @@ export class AnalysisCache {
   /** Skeleton text -> a short id, so a method's key need not repeat its class's skeleton. */
   private classIds = new Map<string, number>();
   private nextClassId = 0;
+  private nextSerial = 0;
   private live: UnitRecord[] = [];
   readonly queries = new Map<string, QueryRecord>();
   /** How each class statement split into units, by its run's text (see `fileUnits`). */
@@ -85,7 +86,7 @@ export class AnalysisCache {
       unit.classId = classId;
       // A unit with syntax errors starts afresh every time, and is not kept (see `Unit.stable`).
       const kept = unit.stable ? this.shelf(unit, classId, this.methods).get(unit.text)?.shift() : undefined;
-      const record: UnitRecord = kept ?? { facts: new Map(), results: new Map(), classId };
+      const record: UnitRecord = kept ?? { facts: new Map(), results: new Map(), classId, serial: this.nextSerial++ };
       if (!kept) fresh.push(index);
       if (!unit.stable) return record;
       const shelf = unit.kind === "statements" ? statements : unit.kind === "class" ? classes : this.shelf(unit, classId, methods);

@@ -7,19 +7,20 @@
  * it is made afresh every time.
  */
 export class ReadLog {
-  readonly reads = new Map<string, string>();
+  private kept: Map<string, string> | undefined;
   volatile = false;
 
-  note(key: string, fingerprint: string): void {
-    this.reads.set(key, fingerprint);
+  /** Key -> fingerprint (most computations read nothing: the map is made on the first read). */
+  get reads(): ReadonlyMap<string, string> {
+    return this.kept ?? NOTHING;
   }
 
-  /** Takes in what a nested computation read (a query's reads are its callers' reads too). */
-  absorb(other: ReadLog): void {
-    for (const [key, fingerprint] of other.reads) this.reads.set(key, fingerprint);
-    if (other.volatile) this.volatile = true;
+  note(key: string, fingerprint: string): void {
+    (this.kept ??= new Map()).set(key, fingerprint);
   }
 }
+
+const NOTHING: ReadonlyMap<string, string> = new Map();
 
 /** Keys whose value depends on which class the reading unit sits in. */
 export function isClassRelative(key: string): boolean {

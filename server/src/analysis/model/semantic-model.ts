@@ -13,6 +13,12 @@ import { classMembersOf, methodKindOf, type ClassMember, type MethodKind } from 
 /** What a unit keeps between analyses that the model reads: its facts, by fact name. */
 export interface UnitStore {
   facts: Map<string, unknown>;
+  /**
+   * A number no other record of this cache has: a record is reused only for the same text, so a
+   * fingerprint built from serials changes exactly when the text it stands for does (or when the
+   * unit has syntax errors, whose records are never reused).
+   */
+  serial: number;
 }
 
 /** How a name is bound where it is used, summed up: what most rules want to know. */
@@ -39,7 +45,6 @@ export interface Owner {
   method?: { class: Node; kind: MethodKind };
 }
 
-let generations = 0;
 
 /**
  * One semantic model per analysis, shared by every rule: the scopes of each unit (built when a rule
@@ -139,20 +144,30 @@ export class SemanticModel {
     switch (kind) {
       case "name":
         return this.nameFingerprint(argument);
-      case "def":
-        return this.unstableBinder(argument) ?? this.moduleDefinition(argument)?.text ?? "";
+      case "def": {
+        const entries = this.folded(argument);
+        const [only] = entries;
+        return entries.length === 1 && (only.kind === "function" || only.kind === "class") ? `${this.serials(this.units[only.unit])}#${only.nth}` : "";
+      }
       case "sites":
-        return this.unstableBinder(argument) ?? JSON.stringify(this.folded(argument).map((entry) => this.unitText(this.units[entry.unit])));
-      case "members":
-        return this.unstableBinder(argument) ?? membersFingerprint(this.moduleDefinition(argument));
+        return this.folded(argument)
+          .map((entry) => `${this.serials(this.units[entry.unit])}#${entry.nth}`)
+          .join(",");
+      case "members": {
+        // A class with syntax errors may list other members next time for the same text.
+        const unstable = this.folded(argument).find((entry) => !this.units[entry.unit].stable);
+        return `${membersFingerprint(this.moduleDefinition(argument))}${unstable ? `#${this.serials(this.units[unstable.unit])}` : ""}`;
+      }
       case "fold":
         return this.units.map((each) => this.factPrint(each, argument)).join("\u0001");
       case "class-fold": {
         const owner = this.classUnit(unit);
-        return owner ? JSON.stringify([owner, ...(owner.methods ?? [])].map((each) => this.factByName(each, argument))) : "";
+        return owner ? [owner, ...(owner.methods ?? [])].map((each) => this.factPrint(each, argument)).join("\u0001") : "";
       }
-      case "class-text":
-        return this.classUnit(unit)?.nodes[0]?.text ?? "";
+      case "class-text": {
+        const owner = this.classUnit(unit);
+        return owner ? this.serials(owner) : "";
+      }
       case "newline":
         return this.newlineNow();
       case "module-names":
@@ -167,17 +182,11 @@ export class SemanticModel {
     return "\u0000unknown";
   }
 
-  /**
-   * A fingerprint no later analysis gives, when a unit that binds the name has syntax errors: its
-   * nodes may differ next time for the same text, so nothing read from them is kept.
-   */
-  private unstableBinder(name: string): string | undefined {
-    const entries = this.folded(name);
-    return entries.some((entry) => !this.units[entry.unit].stable) ? `\u0000unstable ${this.generation}` : undefined;
+  /** What stands for a unit's whole text: its record's serial, and a class's methods' too. */
+  private serials(unit: Unit): string {
+    const all = unit.kind === "class" ? [unit, ...(unit.methods ?? [])] : [unit];
+    return all.map((each) => this.store(each).serial).join(".");
   }
-
-  /** Which analysis this is, in this process: what makes `unstableBinder`'s answers unique. */
-  private readonly generation = ++generations;
 
   /** A unit's fact as text, kept with the unit: a fold's fingerprint joins these. */
   private factPrint(unit: Unit, name: string): string {
@@ -447,11 +456,6 @@ export class SemanticModel {
 
   /** Each unit's own module-level bindings with their nodes, walked when a binding's node is asked for. */
   private readonly unitBindings = new Map<number, Scope>();
-
-  /** All of a unit's text: a class's with its methods. */
-  private unitText(unit: Unit): string {
-    return unit.kind === "class" ? (unit.nodes[0]?.text ?? "") : unit.text;
-  }
 
   private nameFingerprint(name: string): string {
     return this.folded(name)
