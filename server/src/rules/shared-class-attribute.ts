@@ -77,25 +77,32 @@ export const sharedClassAttributeRule: Rule = {
     // A method of a class split into units sees its class only through the model.
     const [method] = ctx.unit.kind === "method" ? ctx.unit.nodes : [];
     const owner = method ? ctx.model.owner(method).class : undefined;
-    if (method && owner && !owner.hasError) findings.push(...checkClass(ctx, owner, method));
+    if (method && owner && assignedOnce(owner).length > 0 && !owner.hasError) findings.push(...checkClass(ctx, owner, method));
     return findings;
   },
 };
 
 /** `method`: the one method of the class that is this unit, when the unit is a method. */
 function checkClass(ctx: RuleContext, owner: Node, method?: Node): Finding[] {
+  const once = assignedOnce(owner);
+  if (once.length === 0) return [];
   const body = owner.childForFieldName("body");
   const ownerName = owner.childForFieldName("name")?.text;
   if (!body || !ownerName) return [];
-  const candidates = mutableAttributes(ctx, body);
-  if (candidates.length === 0) return [];
-  // Only this unit's own methods' mutations are its to report.
+  // Only this unit's own methods' mutations are its to report, and only methods whose text
+  // mentions `.<name>` for a candidate can change one.
+  const mentions = (statement: Node) => once.some((candidate) => statement.text.includes(`.${candidate.name}`));
   const own = new Map<number, ScannedMethod>();
   const definition = method && definitionOf(method);
-  if (method && definition) own.set(method.id, scanMethod(method, definition));
-  else for (const [statement, each] of methodStatements(body)) if (ctx.model.unitOf(statement) === ctx.unit) own.set(statement.id, scanMethod(statement, each));
+  if (method && definition) {
+    if (mentions(method)) own.set(method.id, scanMethod(method, definition));
+  } else {
+    for (const [statement, each] of methodStatements(body)) if (ctx.model.unitOf(statement) === ctx.unit && mentions(statement)) own.set(statement.id, scanMethod(statement, each));
+  }
+  const mutated = once.filter((candidate) => [...own.values()].some((scanned) => scanned.mutations.has(candidate.name)));
+  if (mutated.length === 0) return [];
+  const reportable = withKinds(ctx, mutated);
   const statements = methodStatements(body);
-  const reportable = candidates.filter((candidate) => [...own.values()].some((scanned) => scanned.mutations.has(candidate.name)));
   if (reportable.length === 0) return [];
   if (!plainClass(ctx.model, owner)) return [];
   const ancestors = localAncestors(ctx.model, owner);
@@ -159,9 +166,9 @@ function methodStatements(body: Node): [Node, Node][] {
   return methods;
 }
 
-/** `name = <mutable value>` statements of the class body, for names the body binds only there. */
-function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
-  return assignedOnce(body).flatMap((candidate) => {
+/** The candidates whose value builds something mutable: `name = []`, `name = deque()`. */
+function withKinds(ctx: RuleContext, assigned: readonly Omit<Candidate, "kind">[]): Candidate[] {
+  return assigned.flatMap((candidate) => {
     // One list, dict, set, deque... built once, at class creation: what every instance then shares.
     const kind = mutableKind(ctx.model, candidate.value);
     return kind ? [{ ...candidate, kind }] : [];
@@ -173,11 +180,14 @@ function mutableAttributes(ctx: RuleContext, body: Node): Candidate[] {
  * alone, so every method of a large class asks once per parse (the class's skeleton, which each
  * method's unit is keyed by, decides it).
  */
-function assignedOnce(body: Node): Omit<Candidate, "kind">[] {
-  let byClass = assignedOnceByTree.get(body.tree);
-  if (!byClass) assignedOnceByTree.set(body.tree, (byClass = new Map()));
-  let found = byClass.get(body.id);
-  if (!found) byClass.set(body.id, (found = scanAssignedOnce(body)));
+function assignedOnce(owner: Node): Omit<Candidate, "kind">[] {
+  let byClass = assignedOnceByTree.get(owner.tree);
+  if (!byClass) assignedOnceByTree.set(owner.tree, (byClass = new Map()));
+  let found = byClass.get(owner.id);
+  if (!found) {
+    const body = owner.childForFieldName("body");
+    byClass.set(owner.id, (found = body ? scanAssignedOnce(body) : []));
+  }
   return found;
 }
 
