@@ -76,6 +76,12 @@ await Promise.all([
     outfile: path.join(dist, "bench.js"),
     plugins: [buildInfoPlugin(entries)],
   }),
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, "ecosystem/main.ts")],
+    outfile: path.join(dist, "ecosystem.js"),
+    plugins: [buildInfoPlugin(entries)],
+  }),
 ]);
 
 copyFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm"), path.join(dist, "web-tree-sitter.wasm"));

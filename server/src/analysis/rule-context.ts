@@ -59,13 +59,18 @@ export class RuleContext {
     return this.model.lineText(row);
   }
 
-  finding(at: Node | PointRange, message: string, fix?: Fix): Finding {
+  /**
+   * A finding of this rule. `quieter` lowers its voice to information, for a case the rule cannot tell
+   * apart from correct code; the editor then shows it less loudly than a warning, and the rule's entry
+   * says when that happens. A severity the user configured for the rule still wins.
+   */
+  finding(at: Node | PointRange, message: string, fix?: Fix, options?: { quieter?: boolean }): Finding {
     const range = "startPosition" in at ? nodeRange(at) : at;
     const finding: Finding = {
       code: this.rule.code,
       name: this.rule.name,
       message,
-      severity: this.rule.severity,
+      severity: options?.quieter ? "info" : this.rule.severity,
       range,
       knowledge: this.rule.knowledge,
     };
