@@ -43,9 +43,10 @@ function labelProblem(finding: BaselineFinding): string | undefined {
 /**
  * The new baseline: today's findings, each keeping the label of the same finding in the old one.
  * A finding whose row moved (a project bumped to a new release) keeps its label when the same
- * rule fires on the same source line of the same file, and only one such line exists.
+ * rule fires on the same source line of the same file, and only one such line exists. Projects
+ * not checked this time keep their old findings untouched.
  */
-export function rebaseline(current: readonly EcosystemFinding[], old: readonly BaselineFinding[], skipped: ReadonlySet<string>): BaselineFinding[] {
+export function rebaseline(current: readonly EcosystemFinding[], old: readonly BaselineFinding[], unchecked: ReadonlySet<string>): BaselineFinding[] {
   const byKey = new Map(old.map((f) => [findingKey(f), f]));
   const byLine = new Map<string, BaselineFinding[]>();
   for (const f of old) {
@@ -56,8 +57,7 @@ export function rebaseline(current: readonly EcosystemFinding[], old: readonly B
     const same = byKey.get(findingKey(finding)) ?? single(byLine.get(lineKey(finding)));
     return same?.label ? { ...finding, label: same.label, reason: same.reason } : { ...finding };
   });
-  // A project that could not be installed this time keeps its old findings untouched.
-  for (const f of old) if (skipped.has(f.project)) result.push(f);
+  for (const f of old) if (unchecked.has(f.project)) result.push(f);
   return result.sort(compareFindings);
 }
 

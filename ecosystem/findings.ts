@@ -34,11 +34,12 @@ export interface CheckRun {
 }
 
 /** Runs the built `python-mentor check --format json` over the projects, in English. */
-export function checkProjects(bundle: string, projects: readonly CheckedProject[], jobs: number): CheckRun {
+export function checkProjects(bundle: string, projects: readonly CheckedProject[], jobs: number, rules?: readonly string[]): CheckRun {
   if (projects.length === 0) return { findings: [], errors: [] };
+  const select = rules ? ["--select", rules.join(",")] : [];
   const run = spawnSync(
     process.execPath,
-    [bundle, "check", "--format", "json", "--lang", "en", "--jobs", String(jobs), ...projects.map((p) => p.dir)],
+    [bundle, "check", "--format", "json", "--lang", "en", "--jobs", String(jobs), ...select, ...projects.map((p) => p.dir)],
     { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: "1" } },
   );
   // 0 = no findings, 1 = findings, 2 = some file could not be read (the rest are still reported).

@@ -18,6 +18,7 @@ into the user's cache folder, runs python-mentor check over them, and compares t
 the reviewed baseline in ecosystem/baseline/ (one file per rule, findings labelled true or false).
 
   --project NAMES   only these projects, comma-separated (default: all in the manifest)
+  --select CODES    only these rules, comma-separated; with --update, only their baseline files
   --list N|all      how many new, gone and false findings to list (default 15)
   --update          write today's findings as the new baseline, keeping every label
   --strict          exit 1 when a finding is new or gone, or a rule is below ${PRECISION_FLOOR} precision
@@ -30,6 +31,7 @@ function main(argv: string[]): number {
     args: argv,
     options: {
       project: { type: "string" },
+      select: { type: "string" },
       list: { type: "string", default: "15" },
       update: { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
@@ -71,12 +73,16 @@ function main(argv: string[]): number {
     return 0;
   }
 
+  const selected = values.select?.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean);
+  const unknownRules = selected?.filter((code) => !RULES.some((rule) => rule.code === code)) ?? [];
+  if (unknownRules.length > 0) throw new UsageError(`unknown rule ${unknownRules.join(", ")}`);
+  const codes = RULES.map((rule) => rule.code).filter((code) => !selected || selected.includes(code));
+
   const files = collectFiles(checked.map((p) => p.dir)).files.length;
-  const run = checkProjects(path.join(__dirname, "python-mentor.js"), checked, Math.min(availableParallelism(), 8));
+  const run = checkProjects(path.join(__dirname, "python-mentor.js"), checked, Math.min(availableParallelism(), 8), selected);
   for (const error of run.errors) process.stderr.write(`${error}\n`);
   const baselineDir = path.join(root, "ecosystem", "baseline");
   const baseline = readBaseline(baselineDir);
-  const codes = RULES.map((rule) => rule.code);
   const comparison = compareWithBaseline(run.findings, baseline, new Set(checked.map((p) => p.name)), codes);
 
   const versions = checked.map((p) => `${p.name} ${chosen.find((c) => c.name === p.name)?.version}`).join(", ");
@@ -84,7 +90,9 @@ function main(argv: string[]): number {
   process.stdout.write(formatReport(comparison, { ruleNames: new Map(RULES.map((rule) => [rule.code, rule.name])), listLimit }));
 
   if (values.update) {
-    writeBaseline(baselineDir, rebaseline(run.findings, baseline, new Set(skipped)), codes);
+    // Projects not checked this time (skipped, or left out by --project) keep their old findings.
+    const unchecked = new Set(manifest.projects.map((p) => p.name).filter((name) => !checked.some((p) => p.name === name)));
+    writeBaseline(baselineDir, rebaseline(run.findings, baseline, unchecked), codes);
     process.stdout.write(`\nWrote the baseline to ${path.relative(process.cwd(), baselineDir) || baselineDir}/ (labels kept).\n`);
   }
   const changed = comparison.some((r) => r.added.length > 0 || r.gone.length > 0);
