@@ -103,6 +103,21 @@ describe("python-mentor check", () => {
     expect(run.stdout).toContain(`${good}:2:7: PYM001`);
   });
 
+  it("checks a file with a PEP 263 coding declaration like any other, and names an unknown codec", () => {
+    // "café" in latin-1 is one byte per letter; columns count characters, as for UTF-8 files.
+    const latin1 = write("coding/latin1.py", Buffer.from('# -*- coding: latin-1 -*-\nname = "caf\xe9"; same = name is "caf\xe9"\n', "latin1"));
+    const koi8 = write("coding/koi8.py", Buffer.concat([Buffer.from("# coding: koi8-r\ns = '"), Buffer.from([0xd0, 0xd2, 0xc9]), Buffer.from("'\nprint(s is 'x')\n")]));
+    const unknown = write("coding/unknown.py", "# coding: klingon-8\nprint(1 is 1)\n");
+    const run = runCli(["check", "--format", "json", latin1, koi8, unknown]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`python-mentor: error: ${unknown}: unknown encoding "klingon-8" in the coding declaration on line 1\n`);
+    const findings = JSON.parse(run.stdout) as { filename: string; code: string; location: { row: number; column: number } }[];
+    expect(findings.map((f) => [path.basename(f.filename), f.code, f.location.row, f.location.column])).toEqual([
+      ["latin1.py", "PYM001", 2, 23],
+      ["koi8.py", "PYM001", 3, 7],
+    ]);
+  });
+
   it("walks folders for .py files and skips VCS, caches, dependencies and virtual environments", () => {
     const root = path.join(work, "walk");
     const bad = "print(x is 1)\n";

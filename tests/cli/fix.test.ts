@@ -154,6 +154,16 @@ describe("python-mentor check --fix", () => {
     expect(run.stdout).toContain("Found 2 findings in 1 file (2 with a quick fix).");
   });
 
+  it("writes a fixed latin-1 file back in latin-1, and leaves a file in a codec it cannot write alone", () => {
+    const latin1 = write("coding/latin1.py", Buffer.from('# coding: latin-1\nname = "caf\xe9"\nsame = name is "caf\xe9"\n', "latin1"));
+    const sjis = write("coding/sjis.py", Buffer.concat([Buffer.from("# coding: shift_jis\ns = '"), Buffer.from([0x82, 0xa0]), Buffer.from("'\nprint(s is 'x')\n")]));
+    const before = readFileSync(sjis);
+    const run = runCli(["check", "--fix", "--unsafe-fixes", latin1, sjis]);
+    expect(readFileSync(latin1)).toEqual(Buffer.from('# coding: latin-1\nname = "caf\xe9"\nsame = name == "caf\xe9"\n', "latin1"));
+    expect(readFileSync(sjis)).toEqual(before);
+    expect(run.stderr).toBe(`python-mentor: warning: skipped ${sjis}: it is written in shift_jis, and fixes are written only in UTF-8, latin-1 or ASCII\n`);
+  });
+
   it("keeps CRLF line ends, the BOM, the file mode and symbolic links; reports a non-UTF-8 file and leaves it alone", () => {
     const crlf = write("bytes/crlf.py", "def logged(func):\r\n    def wrapper(*args):\r\n        return func(*args)\r\n    return wrapper\r\n");
     chmodSync(crlf, 0o751);
@@ -166,7 +176,7 @@ describe("python-mentor check --fix", () => {
 
     const run = runCli(["check", "--fix", crlf, bom, link, latin1]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`python-mentor: error: ${latin1}: not valid UTF-8 (Python Mentor reads UTF-8 source only)\n`);
+    expect(run.stderr).toBe(`python-mentor: error: ${latin1}: not valid UTF-8, and no coding declaration (PEP 263) names another encoding\n`);
     expect(read(crlf)).toBe("import functools\r\ndef logged(func):\r\n    @functools.wraps(func)\r\n    def wrapper(*args):\r\n        return func(*args)\r\n    return wrapper\r\n");
     expect(statSync(crlf).mode & 0o777).toBe(0o751);
     expect(readFileSync(bom)).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name = "한국어 中文 😀"; flag = name == "x"\n')]));

@@ -58,7 +58,7 @@ describe("check --jobs", () => {
     const one = check(project, ["--format", format, "--no-cache", "--jobs", "1"], path.join(work, "unused"));
     const three = check(project, ["--format", format, "--no-cache", "--jobs", "3"], path.join(work, "unused"));
     expect(one.status).toBe(2);
-    expect(one.stderr).toBe(`python-mentor: error: ${path.join("app", "util", "latin1.py")}: not valid UTF-8 (Python Mentor reads UTF-8 source only)\n`);
+    expect(one.stderr).toBe(`python-mentor: error: ${path.join("app", "util", "latin1.py")}: not valid UTF-8, and no coding declaration (PEP 263) names another encoding\n`);
     same(one, three);
   });
 

@@ -157,4 +157,18 @@ describe("python-mentor lsp --stdio, as a separate process", () => {
     await connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
     expect(client.published).toEqual([]);
   });
+
+  it("checks a document with a PEP 263 coding declaration (latin-1) like any other, in the editor's characters", async () => {
+    // The editor decodes the file and sends text; the server analyses that text as it is, so
+    // positions match the editor's buffer whatever the file's bytes on disk.
+    client = new StdioLspClient();
+    const { connection } = client;
+    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+    await connection.sendNotification(InitializedNotification.type, {});
+    const text = '# -*- coding: latin-1 -*-\nname = "caf\u00e9 cr\u00e8me"; same = name is "\u00e9t\u00e9"\n';
+    const uri = "file:///tmp/project/latin1.py";
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "python", version: 1, text } });
+    const published = await client.waitForDiagnostics((p) => p.uri === uri);
+    expect(published.diagnostics.map((d) => [d.code, d.range.start])).toEqual([["PYM001", positionOf(text, "name is")]]);
+  });
 });

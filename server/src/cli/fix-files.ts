@@ -9,6 +9,7 @@ import { parseText } from "../parse/document-tree";
 import { createParser } from "../parse/python-parser";
 import type { CheckResult, FileResult } from "./check-files";
 import { FileChecker } from "./file-checker";
+import { encodePythonSource } from "../parse/source-encoding";
 import { decodeSource, describeIoError, readSourceBytes } from "./read-source";
 
 /**
@@ -150,7 +151,14 @@ async function fixFile(file: FileResult, session: FixSession, accept: (fix: Fix)
   if (text === original) return { kind: "unchanged" };
 
   const hadBom = read.bytes.subarray(0, 3).equals(BOM);
-  const bytes = Buffer.concat([hadBom ? BOM : Buffer.alloc(0), Buffer.from(text, "utf8")]);
+  const encoded = encodePythonSource(text, source.encoding ?? "utf-8");
+  // Only UTF-8, latin-1 and ASCII can be written back exactly; a file in another codec keeps its bytes.
+  if (!encoded) {
+    const exact = source.encoding === "latin-1" || source.encoding === "ascii";
+    const reason = exact ? `the fixed text has characters that ${source.encoding} cannot hold` : `it is written in ${source.encoding}, and fixes are written only in UTF-8, latin-1 or ASCII`;
+    return { kind: "skipped", reason };
+  }
+  const bytes = Buffer.concat([hadBom ? BOM : Buffer.alloc(0), encoded]);
   const error = replaceFile(file.path, read.bytes, bytes);
   if (error) return { kind: "failed", error };
   return { kind: "written", file: { ...file, lines: findings.length > 0 ? text.split("\n") : [], findings }, counts };

@@ -1,12 +1,14 @@
 import { readFileSync, statSync } from "node:fs";
+import { decodePythonSource } from "../parse/source-encoding";
 
 /** Larger files are refused: no hand-written Python file is this big, and generated ones are not for teaching. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-export type SourceRead = { ok: true; text: string } | { ok: false; error: string };
+/** `encoding` is how the text was decoded: "utf-8", or the codec a coding declaration names. */
+export type SourceRead = { ok: true; text: string; encoding?: string } | { ok: false; error: string };
 export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; error: string };
 
-/** Reads a Python file as UTF-8 text, or says in plain words why it cannot be checked. */
+/** Reads a Python file as text, or says in plain words why it cannot be checked. */
 export function readSource(file: string): SourceRead {
   const read = readSourceBytes(file);
   return read.ok ? decodeSource(read.bytes) : read;
@@ -31,14 +33,10 @@ export function readSourceBytes(file: string): BytesRead {
   }
 }
 
-/** Source bytes as text: refuses binary files and anything that is not UTF-8. */
+/** Source bytes as text, decoded as CPython would (PEP 263); refuses binary files and undecodable text. */
 export function decodeSource(bytes: Uint8Array): SourceRead {
-  if (bytes.subarray(0, 8192).includes(0)) return { ok: false, error: "binary file (contains NUL bytes), not Python source" };
-  try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { ok: false, error: "not valid UTF-8 (Python Mentor reads UTF-8 source only)" };
-  }
+  const decoded = decodePythonSource(bytes);
+  return decoded.ok ? { ok: true, text: decoded.text, encoding: decoded.encoding } : decoded;
 }
 
 export function describeIoError(error: unknown): string {
