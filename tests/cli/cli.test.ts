@@ -24,7 +24,7 @@ describe("python-mentor check", () => {
     expect(run.stdout).toMatch(/^examples\/fetch_pages\.py:11:16: PYM004 \[context-manager-not-called\] /m);
     expect(run.stdout).toContain("  why: ");
     expect(run.stdout).toContain("  fix: Call aiohttp.ClientSession()");
-    expect(run.stdout).toMatch(/Found 6 findings in 4 files/);
+    expect(run.stdout).toMatch(/Found 6 findings in 3 of 4 files \(\d+ with a quick fix\)\./);
     expect(run.stdout).not.toContain("examples/clean.py");
     expect(run.stderr).toBe("");
   });
@@ -33,6 +33,18 @@ describe("python-mentor check", () => {
     const run = runCli(["check", path.join(ROOT, "examples/clean.py")]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("All clear: no findings in 1 file.");
+  });
+
+  it("says so when it finds no Python files, instead of calling that all clear", () => {
+    const empty = path.join(work, "empty");
+    mkdirSync(path.join(empty, "docs"), { recursive: true });
+    writeFileSync(path.join(empty, "docs", "notes.txt"), "not python\n");
+    const run = runCli(["check", empty]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`python-mentor: warning: no Python files found under ${empty}\n`);
+    const json = runCli(["check", "--format", "json", empty]);
+    expect(json.stdout).toBe("[]\n");
   });
 
   it("prints JSON in the documented shape, with 1-based code-point columns", () => {

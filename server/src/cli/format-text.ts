@@ -55,14 +55,17 @@ export function formatText(result: CheckResult, knowledge: KnowledgeBase, style:
     if (count > 0) out.push("");
     out.push(`Found ${found} finding${found === 1 ? "" : "s"} in ${files} (${fixed} fixed, ${count} remaining).`);
   } else if (count === 0) {
-    out.push(`All clear: no findings in ${files}.`);
+    // A run that checked nothing says so on stderr (main.ts) instead of claiming all is clear.
+    if (checked > 0) out.push(`All clear: no findings in ${files}.`);
   } else {
+    const withFindings = result.files.filter((file) => file.findings.length > 0).length;
+    const where = checked === 1 ? files : `${withFindings} of ${files}`;
     out.push("");
-    out.push(`Found ${count} finding${count === 1 ? "" : "s"} in ${files} (${fixable} with a quick fix).`);
+    out.push(`Found ${count} finding${count === 1 ? "" : "s"} in ${where} (${fixable} with a quick fix).`);
   }
   if (count > 0) {
     const topics = [...entriesSeen].sort();
     out.push(`Learn more: ${topics.map((id) => `python-mentor explain ${id}`).join(", ")}`);
   }
-  return out.join("\n") + "\n";
+  return out.length === 0 ? "" : out.join("\n") + "\n";
 }

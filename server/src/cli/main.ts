@@ -125,6 +125,9 @@ async function check(args: readonly string[], runtime: NodeRuntime, io: Io): Pro
   const errors = [...collected.errors, ...result.errors];
   for (const { path, error } of errors) io.stderr(`python-mentor: error: ${path}: ${error}\n`);
   for (const failure of result.failures) io.stderr(`python-mentor: error: ${failure}\n`);
+  if (result.files.length === 0 && errors.length === 0 && result.failures.length === 0) {
+    io.stderr(`python-mentor: warning: no Python files found under ${positionals.join(", ")}\n`);
+  }
 
   if (format === "json") io.stdout(formatJson(result.files, runtime.knowledge));
   else if (format === "sarif") io.stdout(formatSarif(result.files, runtime.knowledge, runtime.version));
