@@ -43,7 +43,8 @@ function labelProblem(finding: BaselineFinding): string | undefined {
 /**
  * The new baseline: today's findings, each keeping the label of the same finding in the old one.
  * A finding whose row moved (a project bumped to a new release) keeps its label when the same
- * rule fires on the same source line of the same file, and only one such line exists. Projects
+ * rule fires on the same source line of the same file, and only one such finding exists, then and
+ * now. Projects
  * not checked this time keep their old findings untouched.
  */
 export function rebaseline(current: readonly EcosystemFinding[], old: readonly BaselineFinding[], unchecked: ReadonlySet<string>): BaselineFinding[] {
@@ -53,8 +54,11 @@ export function rebaseline(current: readonly EcosystemFinding[], old: readonly B
     const key = lineKey(f);
     byLine.set(key, [...(byLine.get(key) ?? []), f]);
   }
+  const nowPerLine = new Map<string, number>();
+  for (const f of current) nowPerLine.set(lineKey(f), (nowPerLine.get(lineKey(f)) ?? 0) + 1);
   const result: BaselineFinding[] = current.map((finding) => {
-    const same = byKey.get(findingKey(finding)) ?? single(byLine.get(lineKey(finding)));
+    const moved = nowPerLine.get(lineKey(finding)) === 1 ? single(byLine.get(lineKey(finding))) : undefined;
+    const same = byKey.get(findingKey(finding)) ?? moved;
     return same?.label ? { ...finding, label: same.label, reason: same.reason } : { ...finding };
   });
   for (const f of old) if (unchecked.has(f.project)) result.push(f);
@@ -72,7 +76,7 @@ function single<T>(items: readonly T[] | undefined): T | undefined {
 export function writeBaseline(dir: string, findings: readonly BaselineFinding[], rules: readonly string[]): void {
   mkdirSync(dir, { recursive: true });
   for (const rule of rules) {
-    const own = findings.filter((f) => f.code === rule);
+    const own = findings.filter((f) => f.code === rule).sort(compareFindings);
     const file = path.join(dir, `${rule}.json`);
     if (own.length === 0 && !existsSync(file)) continue;
     // One finding a line: a relabel or a new finding is a one-line diff in review.
