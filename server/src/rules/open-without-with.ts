@@ -6,6 +6,7 @@ import type { Owner } from "../analysis/model/semantic-model";
 import type { Scope } from "../analysis/model/scope";
 import { defineFact, forEachUnitNode, type UnitShape } from "../analysis/model/facts";
 import { aloneOnItsLines, indentRows, indentUnit } from "../analysis/support/indentation";
+import { methodClass } from "../analysis/model/semantic-model";
 import { unparenthesize } from "../analysis/support/syntax";
 
 /**
@@ -235,7 +236,8 @@ function handsOn(ctx: RuleContext, node: Node, stop: Node | null): boolean {
     if (holder?.type === "assignment" && container && holder.childForFieldName("right")?.equals(container)) return true;
   }
   const argumentList = parent.type === "keyword_argument" ? parent.parent : parent;
-  return argumentList?.type === "argument_list" && isOwnershipCall(ctx, argumentList.parent);
+  if (argumentList?.type !== "argument_list") return false;
+  return isOwnershipCall(ctx, argumentList.parent) || handedToCloser(ctx, argumentList.parent, parent.type === "keyword_argument" ? parent : node);
 }
 
 /** Inside a `return` or `yield`, unless a comprehension in between only iterates the file. */
@@ -478,4 +480,200 @@ function isCloseCall(statement: Node, name: string): boolean {
     callee.childForFieldName("attribute")?.text === "close" &&
     args?.namedChildCount === 0
   );
+}
+
+// ---- Files handed to a function, or to a callback, that closes them ---------------------------
+
+/**
+ * How a call hands a value on: the callee's text (`self._upload`, `helper`, `d.addCallback`), the
+ * text of each positional argument (empty for anything but a name or an attribute), and where the
+ * value sits: its position among the positional arguments, or the keyword that passes it.
+ */
+interface Handoff {
+  callee: string;
+  args: string[];
+  index: number;
+  keyword?: string;
+}
+
+/** What a function does with its parameters: which it closes itself, and to which calls it hands which. */
+interface ClosingFunction {
+  name: string;
+  /** The class whose body defines it, for a method; "" for a function. */
+  owner: string;
+  /** Positional parameters in order (`self` included), then the keyword-only ones. */
+  params: string[];
+  /** How many of `params` can be passed by position. */
+  positional: number;
+  /** Parameters it closes: `p.close()`, `with p:`, `stack.enter_context(p)`, `atexit.register(p.close)`. */
+  closes: string[];
+  /** Parameters it hands on, and how. */
+  forwards: [param: string, handoff: Handoff][];
+}
+
+const CLOSING_FUNCTIONS = defineFact("open-without-with:closing-functions", (nodes, unit): ClosingFunction[] => {
+  const functions: ClosingFunction[] = [];
+  forEachUnitNode(nodes, unit, (node) => {
+    if (node.type !== "function_definition") return;
+    const owner = methodClass(node);
+    const parent = node.parent?.type === "decorated_definition" ? node.parent.parent : node.parent;
+    if (!owner && parent?.type !== "module") return;
+    const summary = closingFunction(node, owner?.childForFieldName("name")?.text ?? "");
+    if (summary) functions.push(summary);
+  });
+  return functions;
+});
+
+/** What a function does with its parameters, by syntax alone; undefined when it takes none. */
+function closingFunction(definition: Node, owner: string): ClosingFunction | undefined {
+  const name = definition.childForFieldName("name")?.text;
+  const parameters = definition.childForFieldName("parameters");
+  const body = definition.childForFieldName("body");
+  if (!name || !parameters || !body) return undefined;
+  const params: string[] = [];
+  let positional = -1;
+  for (const parameter of parameters.namedChildren) {
+    if (!parameter || parameter.type === "comment") continue;
+    if (parameter.type === "list_splat_pattern" || parameter.type === "keyword_separator" || parameter.type === "dictionary_splat_pattern") {
+      if (positional < 0) positional = params.length;
+      continue;
+    }
+    if (parameter.type === "positional_separator") continue;
+    const identifier = parameter.type === "identifier" ? parameter : (parameter.childForFieldName("name") ?? parameter.namedChild(0));
+    if (identifier?.type === "identifier") params.push(identifier.text);
+  }
+  if (positional < 0) positional = params.length;
+  if (params.length === 0) return undefined;
+  const names = new Set(params);
+  const closes = new Set<string>();
+  const forwards: [string, Handoff][] = [];
+  for (const identifier of body.descendantsOfType("identifier")) {
+    if (!identifier || !names.has(identifier.text) || !isNameUse(identifier)) continue;
+    const parent = identifier.parent;
+    if (!parent) continue;
+    // `p.close()`, or `p.close` handed on to be called later.
+    if (parent.type === "attribute" && parent.childForFieldName("object")?.equals(identifier)) {
+      if (parent.childForFieldName("attribute")?.text === "close") closes.add(identifier.text);
+      continue;
+    }
+    const item = within(identifier, ["with_item"], definition);
+    const entered = item ? withItemValue(item) : null;
+    if (entered && contains(entered, identifier)) {
+      closes.add(identifier.text);
+      continue;
+    }
+    const argument = parent.type === "keyword_argument" ? parent : identifier;
+    const call = argument.parent?.type === "argument_list" ? argument.parent.parent : null;
+    const callee = call?.childForFieldName("function");
+    if (!call || !callee) continue;
+    if (ownsByShape(call, callee)) closes.add(identifier.text);
+    else {
+      const handoff = handoffOf(call, argument);
+      if (handoff) forwards.push([identifier.text, handoff]);
+    }
+  }
+  return { name, owner, params, positional, closes: [...closes], forwards };
+}
+
+/** How `call` hands on its argument `argument` (an expression, or a `keyword_argument`). */
+function handoffOf(call: Node, argument: Node): Handoff | undefined {
+  const callee = call.childForFieldName("function");
+  const list = call.childForFieldName("arguments");
+  if (!callee || list?.type !== "argument_list") return undefined;
+  const args: string[] = [];
+  let index = -1;
+  for (const each of list.namedChildren) {
+    if (!each || each.type === "comment" || each.type === "keyword_argument") continue;
+    // After `*rest` positions are unknown.
+    if (each.type === "list_splat" || each.type === "dictionary_splat") break;
+    if (each.equals(argument)) index = args.length;
+    args.push(each.type === "identifier" || each.type === "attribute" ? each.text : "");
+  }
+  const keyword = argument.type === "keyword_argument" ? argument.childForFieldName("name")?.text : undefined;
+  if (index < 0 && keyword === undefined) return undefined;
+  return keyword === undefined ? { callee: callee.text, args, index } : { callee: callee.text, args, index, keyword };
+}
+
+/**
+ * Whether `call` hands the file (its argument `argument`) to a function of this file that closes
+ * it: called directly (`self._send(f)`, `upload(f)`), or registered as a callback with the file as
+ * one of the arguments it will get (`d.addErrback(self._closeFile, f)`); followed through the
+ * functions it hands the file on to.
+ */
+function handedToCloser(ctx: RuleContext, call: Node | null, argument: Node): boolean {
+  if (call?.type !== "call") return false;
+  const handoff = handoffOf(call, argument);
+  if (!handoff) return false;
+  // Only a name or `self.<name>` can name a function of this file: anything else is not looked up.
+  if (!refersToFunction(handoff.callee) && !handoff.args.some((arg, i) => i < handoff.index && refersToFunction(arg))) return false;
+  const classNode = ctx.model.owner(call).class;
+  return new Closers(ctx, classNode).handsToCloser(handoff, classNode?.childForFieldName("name")?.text ?? "", 0);
+}
+
+function refersToFunction(text: string): boolean {
+  return /^(self\.)?[A-Za-z_][A-Za-z_0-9]*$/.test(text);
+}
+
+/** The functions of the file and of one class, read through their units' facts, and which of their parameters they close. */
+class Closers {
+  private moduleFunctions: ClosingFunction[] | undefined;
+  private classFunctions: ClosingFunction[] | undefined;
+  private readonly closing = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly classNode: Node | undefined,
+  ) {}
+
+  /** `self.<name>` in a method of the class, or a module-level function `<name>`. */
+  private lookup(text: string, owner: string): { fn: ClosingFunction; bound: boolean } | undefined {
+    if (text.startsWith("self.")) {
+      if (!owner || !this.classNode) return undefined;
+      this.classFunctions ??= this.ctx.model.classFact(CLOSING_FUNCTIONS, this.classNode).flatMap((part) => part.value);
+      const name = text.slice("self.".length);
+      const found = this.classFunctions.filter((fn) => fn.owner === owner && fn.name === name);
+      return found.length === 1 ? { fn: found[0], bound: true } : undefined;
+    }
+    if (!refersToFunction(text)) return undefined;
+    this.moduleFunctions ??= this.ctx.model.fileFact(CLOSING_FUNCTIONS).flat().filter((fn) => fn.owner === "");
+    const found = this.moduleFunctions.filter((fn) => fn.name === text);
+    return found.length === 1 ? { fn: found[0], bound: false } : undefined;
+  }
+
+  handsToCloser(handoff: Handoff, owner: string, depth: number): boolean {
+    if (depth > 4) return false;
+    // Called directly: the parameter in the file's place.
+    const direct = this.lookup(handoff.callee, owner);
+    if (direct) {
+      const { fn, bound } = direct;
+      const param = handoff.keyword ?? (handoff.index + (bound ? 1 : 0) < fn.positional ? fn.params[handoff.index + (bound ? 1 : 0)] : undefined);
+      if (param !== undefined && fn.params.includes(param) && this.closes(fn, param, depth)) return true;
+    }
+    if (handoff.keyword !== undefined) return false;
+    // A callback registered with extra arguments: `d.addCallback(self._done, f)` later calls
+    // `self._done(result, f)`, `loop.call_soon(close, f)` calls `close(f)`. The file is the k-th
+    // extra argument: the k-th parameter, or the k-th of the last ones.
+    for (let i = 0; i < handoff.index; i++) {
+      const callback = this.lookup(handoff.args[i], owner);
+      if (!callback) continue;
+      const params = callback.fn.params.slice(callback.bound ? 1 : 0, callback.fn.positional);
+      const extras = handoff.args.length - i - 1;
+      const k = handoff.index - i - 1;
+      const candidates = [params[k], params[params.length - extras + k]];
+      if (candidates.some((param) => param !== undefined && this.closes(callback.fn, param, depth))) return true;
+    }
+    return false;
+  }
+
+  private closes(fn: ClosingFunction, param: string, depth: number): boolean {
+    const key = `${fn.owner}.${fn.name}(${param})`;
+    const known = this.closing.get(key);
+    if (known !== undefined) return known;
+    this.closing.set(key, false); // a cycle closes nothing
+    const result =
+      fn.closes.includes(param) ||
+      fn.forwards.some(([name, handoff]) => name === param && this.handsToCloser(handoff, fn.owner, depth + 1));
+    this.closing.set(key, result);
+    return result;
+  }
 }
