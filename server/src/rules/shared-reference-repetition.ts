@@ -62,10 +62,11 @@ const MUTATING_METHODS = new Set([
 
 /**
  * Sharing only bites when one slot is changed in place. The repetition is reported when its
- * list is returned (every caller gets the trap), or stored in a name or `self` attribute that the
- * same scope (the class, for an attribute) then mutates through a slot: `grid[i][j] = v`,
- * `rows[i].append(v)`, `rows[i] += v`, or `for row in rows: row.append(v)`. A repetition passed
- * straight to a call (`numpy.array([[0] * n] * m)`), compared, or only read stays quiet.
+ * list is returned, alone or as an item of a returned tuple (every caller gets the trap), or
+ * stored in a name or `self` attribute that the same scope (the class, for an attribute) then
+ * mutates through a slot: `grid[i][j] = v`, `rows[i].append(v)`, `rows[i] += v`, or
+ * `for row in rows: row.append(v)`. A repetition passed straight to a call
+ * (`numpy.array([[0] * n] * m)`), compared, or only read stays quiet.
  */
 function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
   let value = product;
@@ -75,7 +76,7 @@ function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
     parent = parent.parent;
   }
   if (!parent) return false;
-  if (parent.type === "return_statement") return true;
+  if (parent.type === "return_statement" || returnedInTuple(parent)) return true;
   if (parent.type !== "assignment" || !parent.childForFieldName("right")?.equals(value)) return false;
   const target = parent.childForFieldName("left");
   if (target?.type === "identifier") {
@@ -101,6 +102,14 @@ function slotsMayBeMutated(ctx: RuleContext, product: Node): boolean {
     return owner !== undefined && mutatedThroughSlots(ctx.model.wholeClass(owner), isSelfAttribute);
   }
   return false;
+}
+
+/** `return [[]] * n, 0` and `return ([[]] * n, other)`: the list is one item of a returned tuple. */
+function returnedInTuple(node: Node): boolean {
+  let current: Node | null = node;
+  if (current.type !== "tuple" && current.type !== "expression_list") return false;
+  while (current && ["tuple", "expression_list", "parenthesized_expression"].includes(current.type)) current = current.parent;
+  return current?.type === "return_statement";
 }
 
 /** The function around a node; at module level, the module (all of it: made afresh every time). */

@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
+import { decoratorsOf } from "../analysis/model/class-members";
 import { parameterNames } from "../analysis/support/syntax";
 
 export const staticmethodNamesOwnClassRule: Rule = {
@@ -28,6 +29,8 @@ export const staticmethodNamesOwnClassRule: Rule = {
       const ownerClass = ctx.model.owner(body).method?.class;
       const owner = ownerClass?.childForFieldName("name")?.text;
       if (!ownerClass || !owner) continue;
+      // A final class has no subclass for the staticmethod to get wrong.
+      if (isFinal(ctx, ownerClass)) continue;
       const references = ownClassReferences(ctx, body, ownerClass, owner);
       if (references.length === 0) continue;
       const fix = toClassmethod(decorator, method, references, ctx.t("fix"));
@@ -53,6 +56,24 @@ function staticmethodDecorator(ctx: RuleContext, decorated: Node): Node | undefi
     if (expression && ctx.model.qualifiedName(expression) === "builtins.staticmethod") return expression;
   }
   return undefined;
+}
+
+const FINAL_DECORATORS = new Set(["typing.final", "typing_extensions.final"]);
+
+/**
+ * True when the class is decorated `@typing.final` (or `typing_extensions.final`), or with a
+ * `final` imported from a module the model cannot resolve (a relative re-export of it).
+ */
+function isFinal(ctx: RuleContext, classNode: Node): boolean {
+  return decoratorsOf(classNode).some((decorator) => {
+    const qualified = ctx.model.qualifiedName(decorator);
+    if (qualified) return FINAL_DECORATORS.has(qualified);
+    const name = decorator.type === "attribute" ? decorator.childForFieldName("attribute") : decorator;
+    if (name?.text !== "final") return false;
+    const root = decorator.type === "attribute" ? decorator.childForFieldName("object") : decorator;
+    const binding = root?.type === "identifier" ? ctx.model.bindingOrImport(root) : undefined;
+    return binding?.kind === "import" && binding.qualified === undefined;
+  });
 }
 
 /**
