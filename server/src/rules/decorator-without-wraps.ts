@@ -5,6 +5,7 @@ import type { Fix, TextEdit } from "../analysis/finding";
 import type { SemanticModel } from "../analysis/model/semantic-model";
 import { defineFact } from "../analysis/model/facts";
 import { referenceTo } from "../analysis/support/import-fix";
+import { decoratorsOf } from "../analysis/model/class-members";
 
 const NESTED_SCOPES = new Set(["function_definition", "lambda", "class_definition"]);
 const RECEIVERS = new Set(["self", "cls", "mcs", "mcls", "metacls", "klass"]);
@@ -17,7 +18,11 @@ const RECEIVERS = new Set(["self", "cls", "mcs", "mcls", "metacls", "klass"]);
  * call, or the file must apply the decorator (or its factory) with `@`. Quiet when the wrapper
  * has any decorator or a docstring of its own, when it is handed to a helper
  * (`update_wrapper(wrapper, func)`) or a dunder attribute of it is assigned, when it never
- * calls the parameter, and when something else is returned.
+ * calls the parameter, and when something else is returned. Quiet too for what is no decorator
+ * at all: an adapter (the file mostly calls it on callables that are not its own defs, for a
+ * library to call, rather than applying it with `@`), a function registered with a decorator
+ * of its own (a fixture), and a decorator whose comments or docstring show the author
+ * weighed `wraps` or the name (`# not using @wraps for speed`).
  */
 export const decoratorWithoutWrapsRule: Rule = {
   code: "PYM013",
@@ -35,9 +40,10 @@ export const decoratorWithoutWrapsRule: Rule = {
   },
   check(ctx) {
     const findings = [];
-    let used: Set<string> | undefined;
-    // Whether a wrapper's decorator is applied anywhere in the file: every unit tells its `@` names.
-    const decoratorNames = () => (used ??= new Set(ctx.model.fileFact(DECORATOR_NAMES).flat()));
+    // How the file uses each name (applied with `@`, called on what): every unit tells its own uses.
+    let calls: FileCalls | undefined;
+    const fileCalls = () => (calls ??= foldCalls(ctx.model.fileFact(CALL_SITES)));
+    const decoratorNames = () => fileCalls().applied;
     for (const outer of ctx.nodes("function_definition")) {
       const body = outer.childForFieldName("body");
       // A wrapper is a def inside: most functions have none, and their text says so at once.
@@ -60,6 +66,8 @@ export const decoratorWithoutWrapsRule: Rule = {
         // A wrapper with its own docstring presents itself as a new function; wraps would overwrite that.
         if (hasDocstring(wrapper)) continue;
         if (copiesMetadata(body, name.text)) continue;
+        if (notADecorator(ctx.model, outer, fileCalls(), usedAsDecorator(ctx.model, outer, decoratorNames()))) continue;
+        if (weighsMetadata(outer)) continue;
         findings.push(
           ctx.finding(
             { start: wrapper.startPosition, end: name.endPosition },
@@ -189,22 +197,106 @@ function forwardsArguments(model: SemanticModel, wrapper: Node, calls: readonly 
   );
 }
 
-/** The names a unit uses as `@name`, `@name(...)` or `@x.name(...)`, sorted. */
-const DECORATOR_NAMES = defineFact("decorator-without-wraps:decorator-names", (nodes, unit): string[] => {
-  const names = new Set<string>();
-  // The search runs inside the WebAssembly, cheaper than a walk of every node; holes are other units'.
-  for (const decorator of nodes.flatMap((node) => node.descendantsOfType("decorator"))) {
-    if (!decorator || decorator.hasError || unit.holes.some((hole) => decorator.startIndex >= hole.start && decorator.startIndex < hole.end)) continue;
-    let target = decorator.namedChildren.find((child) => child?.type !== "comment") ?? null;
-    if (target?.type === "call") target = target.childForFieldName("function");
-    if (target?.type === "identifier") names.add(target.text);
-    else if (target?.type === "attribute") {
-      const attribute = target.childForFieldName("attribute")?.text;
-      if (attribute) names.add(attribute);
-    }
+/** Per name, how the file uses it (see `CALL_SITES`); and the names of the file's defs. */
+interface FileCalls {
+  uses: Map<string, string[]>;
+  defs: Set<string>;
+  /** The names applied with `@`. */
+  applied: Set<string>;
+}
+
+/**
+ * How a unit uses names as functions, one entry per use, as `name\tuse`: `@` for `@name` or
+ * `@x.name(...)`; for a call `name(...)` or `x.name(...)`, `return` when it is what a function
+ * returns, `arg:<a>` when its first argument is the plain name `a`, else `other`. Then
+ * `def\t<name>` for each def of the unit. Sorted.
+ */
+const CALL_SITES = defineFact("decorator-without-wraps:call-sites", (nodes, unit): string[] => {
+  const entries: string[] = [];
+  // The searches run inside the WebAssembly, cheaper than a walk of every node; holes are other units'.
+  const outside = (node: Node) => !node.hasError && !unit.holes.some((hole) => node.startIndex >= hole.start && node.startIndex < hole.end);
+  const lastName = (node: Node | null | undefined) =>
+    node?.type === "identifier" ? node.text : node?.type === "attribute" ? node.childForFieldName("attribute")?.text : undefined;
+  for (const definition of nodes.flatMap((node) => [node, ...node.descendantsOfType("function_definition")])) {
+    if (definition?.type !== "function_definition" || !outside(definition)) continue;
+    const name = definition.childForFieldName("name")?.text;
+    if (name) entries.push(`def\t${name}`);
   }
-  return [...names].sort();
+  const applied = new Set<number>();
+  for (const decorator of nodes.flatMap((node) => node.descendantsOfType("decorator"))) {
+    if (!decorator || !outside(decorator)) continue;
+    const target = decorator.namedChildren.find((child) => child?.type !== "comment") ?? null;
+    if (target?.type === "call") applied.add(target.id);
+    const name = lastName(target?.type === "call" ? target.childForFieldName("function") : target);
+    if (name) entries.push(`${name}\t@`);
+  }
+  for (const call of nodes.flatMap((node) => node.descendantsOfType("call"))) {
+    if (!call || !outside(call) || applied.has(call.id)) continue;
+    const name = lastName(call.childForFieldName("function"));
+    if (!name) continue;
+    const first = call.childForFieldName("arguments")?.namedChildren.find((argument) => argument?.type !== "comment");
+    const use = call.parent?.type === "return_statement" ? "return" : first?.type === "identifier" ? `arg:${first.text}` : "other";
+    entries.push(`${name}\t${use}`);
+  }
+  return entries.sort();
 });
+
+function foldCalls(units: readonly string[][]): FileCalls {
+  const uses = new Map<string, string[]>();
+  const defs = new Set<string>();
+  const applied = new Set<string>();
+  for (const entry of units.flat()) {
+    const [name, use] = entry.split("\t");
+    if (name === "def") defs.add(use);
+    else uses.set(name, [...(uses.get(name) ?? []), use]);
+    if (use === "@") applied.add(name);
+  }
+  return { uses, defs, applied };
+}
+
+/** Decorators that only say what kind of method a def is. */
+const METHOD_DECORATORS = new Set(["staticmethod", "classmethod"]);
+
+/**
+ * An outer function that is no decorator, though shaped like one:
+ * - registered with a decorator of its own other than `staticmethod`/`classmethod`, and not
+ *   applied with `@` in the file (a pytest fixture handing out a factory over another fixture):
+ *   what it returns goes to that library;
+ * - an adapter: the file mostly calls it on callables that are not its own defs (a builtin,
+ *   `self.func`, a loop variable) for some library to call, more often than it applies it with
+ *   `@`, hands it a def, or returns what it makes. A `__call__` (a decorator class) and a def its
+ *   enclosing function returns (a factory's decorator) are decorators however they are called.
+ */
+function notADecorator(model: SemanticModel, outer: Node, file: FileCalls, applied: boolean): boolean {
+  const registered = decoratorsOf(outer).some((decorator) => {
+    const target = decorator.type === "call" ? decorator.childForFieldName("function") : decorator;
+    return target?.type !== "identifier" || !METHOD_DECORATORS.has(target.text);
+  });
+  if (registered && !applied) return true;
+  const name = outer.childForFieldName("name")?.text;
+  if (name === undefined || name === "__call__") return false;
+  const enclosing = model.owner(outer).function?.childForFieldName("body");
+  if (enclosing && returnedNames(enclosing).has(name)) return false;
+  let adapting = 0;
+  let decorating = 0;
+  for (const use of file.uses.get(name) ?? []) {
+    if (use === "@" || use === "return" || (use.startsWith("arg:") && file.defs.has(use.slice(4)))) decorating++;
+    else adapting++;
+  }
+  return adapting > decorating;
+}
+
+/**
+ * The decorator's comments, or its docstring, speak of `wraps` or the metadata: the author chose
+ * to leave it out (`# not using @wraps here for speed`, "without preserving the name").
+ */
+function weighsMetadata(outer: Node): boolean {
+  const words = /\bwraps\b|\bupdate_wrapper\b|\bmetadata\b|\bpreserv\w*\b[^.]*\bname\b/i;
+  if (outer.descendantsOfType("comment").some((comment) => comment !== null && words.test(comment.text))) return true;
+  const first = outer.childForFieldName("body")?.namedChildren.find((child) => child?.type !== "comment");
+  const value = first?.type === "expression_statement" && first.namedChildCount === 1 ? first.namedChild(0) : null;
+  return (value?.type === "string" || value?.type === "concatenated_string") && words.test(value.text);
+}
 
 /** The decorator, or the factory that returns it, is applied with `@` in this file. */
 function usedAsDecorator(model: SemanticModel, outer: Node, used: ReadonlySet<string>): boolean {

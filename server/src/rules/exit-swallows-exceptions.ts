@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { RuleContext } from "../analysis/rule-context";
 import { decoratorsOf } from "../analysis/model/class-members";
-import { containsYield, unparenthesize } from "../analysis/support/syntax";
+import { containsYield, keywordArgument, unparenthesize } from "../analysis/support/syntax";
 
 /**
  * How a statement (or block) ends, for the one question this rule asks: does every way through
@@ -53,6 +53,28 @@ const NO_RETURN = new Set([
   "_pytest.outcomes.exit",
 ]);
 
+/**
+ * Functions that capture the exception being handled (in `__exit__`, the one the `with` block
+ * raised): what they return carries it, as the exception parameters do.
+ */
+const CAPTURES = new Set(["sys.exc_info", "sys.exception", "traceback.format_exc", "twisted.python.failure.Failure"]);
+
+/** Calls that report the exception being handled with its traceback. */
+const REPORTS = new Set(["traceback.print_exc", "logging.exception"]);
+
+/** Methods of a logger (or `print`) that turn what they are given into a line of text. */
+const MESSAGE_METHODS = new Set(["debug", "info", "warning", "warn", "error", "critical", "fatal", "log"]);
+
+/**
+ * What `__exit__` does with the exception it suppresses:
+ * - "kept": it records it (`self.exception = exc`, `self.errors.append(exc)`), hands it to a
+ *   callback (`self._fail(Failure())`), or logs it with its traceback (`log.exception(...)`,
+ *   `exc_info=`): an assertRaises-style manager or a failure logger, suppressing on purpose;
+ * - "mentioned": it only formats it into a log line or a print (`log.warning("%s", exc)`);
+ * - "ignored": nothing of the exception leaves the method.
+ */
+type Handling = "kept" | "mentioned" | "ignored";
+
 export const exitSwallowsExceptionsRule: Rule = {
   code: "PYM011",
   name: "exit-swallows-exceptions",
@@ -77,14 +99,87 @@ export const exitSwallowsExceptionsRule: Rule = {
       if (!body || !isPlainMethod(ctx, definition, body) || containsYield(definition)) continue;
       const returns: Node[] = [];
       if (blockOutcome(ctx, body, returns) !== "true") continue;
+      const handling = exceptionHandling(ctx, definition, body);
+      if (handling === "kept") continue;
       for (const statement of returns) {
         const value = statement.namedChild(0);
-        findings.push(ctx.finding(statement, ctx.t("message", { method, value: value ? unparenthesize(value).text : "" })));
+        // Logged, if without its traceback: the manager may mean to swallow what it logs; say so quietly.
+        const message = ctx.t("message", { method, value: value ? unparenthesize(value).text : "" });
+        findings.push(ctx.finding(statement, message, undefined, { quieter: handling === "mentioned" }));
       }
     }
     return findings;
   },
 };
+
+/**
+ * Follows the exception through the method's own code (nested functions and classes aside):
+ * the parameters after the receiver (or a `*exc_info`), what a capture call returns, and the
+ * locals assigned from either.
+ */
+function exceptionHandling(ctx: RuleContext, definition: Node, body: Node): Handling {
+  const carriers = new Set<string>();
+  const parameters = definition.childForFieldName("parameters")?.namedChildren.filter((child) => child !== null && child.type !== "comment") ?? [];
+  for (const [index, parameter] of parameters.entries()) {
+    if (!parameter || index === 0) continue;
+    const name =
+      parameter.type === "identifier" ? parameter : parameter.type === "list_splat_pattern" ? parameter.namedChild(0) : parameter.childForFieldName("name") ?? parameter.namedChild(0);
+    if (name?.type === "identifier") carriers.add(name.text);
+  }
+  const nodes: Node[] = [];
+  const collect = (node: Node): void => {
+    for (const child of node.namedChildren) {
+      if (!child || child.type === "function_definition" || child.type === "class_definition" || child.type === "lambda") continue;
+      nodes.push(child);
+      collect(child);
+    }
+  };
+  collect(body);
+  const isCapture = (node: Node) => node.type === "call" && CAPTURES.has(ctx.model.qualifiedName(node.childForFieldName("function") ?? node) ?? "");
+  // Names that are read, not attribute names (`self.exc`) or keywords (`f(exc=...)`).
+  const carries = (node: Node | null): boolean => {
+    if (node === null) return false;
+    if (node.type === "identifier") return carriers.has(node.text);
+    if (node.type === "attribute") return carries(node.childForFieldName("object"));
+    if (node.type === "keyword_argument") return carries(node.childForFieldName("value"));
+    return isCapture(node) || node.namedChildren.some((child) => carries(child));
+  };
+  // Locals that hold the exception, in two rounds for `failure = Failure(); reason = failure.value`.
+  for (let round = 0; round < 2; round++) {
+    for (const node of nodes) {
+      if (node.type !== "assignment") continue;
+      const left = node.childForFieldName("left");
+      if (left?.type === "identifier" && carries(node.childForFieldName("right"))) carriers.add(left.text);
+    }
+  }
+  let handling: Handling = "ignored";
+  for (const node of nodes) {
+    if (node.type === "assignment" || node.type === "augmented_assignment") {
+      const left = node.childForFieldName("left");
+      if ((left?.type === "attribute" || left?.type === "subscript") && carries(node.childForFieldName("right"))) return "kept";
+      continue;
+    }
+    // A call made for its effect (not a test such as `isinstance(exc, E)` in a condition).
+    if (node.type !== "call" || !isStatementCall(node)) continue;
+    const callee = node.childForFieldName("function");
+    const qualified = callee ? ctx.model.qualifiedName(callee) : undefined;
+    const method = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : undefined;
+    if ((qualified && REPORTS.has(qualified)) || (method === "exception" && !qualified)) return "kept";
+    const traceback = keywordArgument(node, "exc_info");
+    if (traceback && traceback.type !== "false" && traceback.type !== "none") return "kept";
+    if (!carries(node.childForFieldName("arguments"))) continue;
+    const message = qualified === "builtins.print" || (method !== undefined && MESSAGE_METHODS.has(method));
+    if (!message) return "kept";
+    handling = "mentioned";
+  }
+  return handling;
+}
+
+/** A call whose value nobody uses: a statement of its own, awaited or not. */
+function isStatementCall(call: Node): boolean {
+  const parent = call.parent?.type === "await" ? call.parent.parent : call.parent;
+  return parent?.type === "expression_statement";
+}
 
 /** A `def` directly in a class body, without decorators (they would change what the method is). */
 function isPlainMethod(ctx: RuleContext, definition: Node, body: Node): boolean {
