@@ -24,6 +24,8 @@ interface AttributeFacts {
   assigned: [attribute: string, value: AssignedValue][];
   popped: string[];
   ordered: string[];
+  /** Every `self.<attribute>.append/extend/insert(...)`, and whether it is a push-back method's whole body. */
+  grown: [attribute: string, pushBack: boolean][];
 }
 
 /** Methods that add items to a list. */
@@ -32,7 +34,7 @@ const GROWERS = new Set(["append", "extend", "insert"]);
 const ORDERING_FUNCTIONS = new Set(["insort", "insort_left", "insort_right", "heappush", "heapify", "heappushpop", "heapreplace"]);
 
 const SELF_ATTRIBUTES = defineFact("list-used-as-queue:self-attributes", (nodes, unit): AttributeFacts => {
-  const facts: AttributeFacts = { assigned: [], popped: [], ordered: [] };
+  const facts: AttributeFacts = { assigned: [], popped: [], ordered: [], grown: [] };
   for (const top of nodes) {
     const definition = top.type === "decorated_definition" ? top.childForFieldName("definition") : top;
     const own = definition?.type === "class_definition" ? definition : undefined;
@@ -47,6 +49,7 @@ const SELF_ATTRIBUTES = defineFact("list-used-as-queue:self-attributes", (nodes,
         const attribute = popped && selfAttributeName(popped);
         if (attribute) facts.popped.push(attribute);
         recordOrdering(child, facts);
+        recordGrowth(child, facts);
         visit(child, inNested);
       }
     };
@@ -107,6 +110,7 @@ export const listUsedAsQueueRule: Rule = {
         if (shape === "unknown") continue; // an attribute nothing in the class shows: stay quiet
         // A list that outlives the call takes items in at the front as a queue only when items also leave it.
         if (method === "insert" && !facts.some((fact) => fact.popped.includes(attribute))) continue;
+        if (method === "pop" && lookaheadBuffer(call, target, facts, attribute)) continue;
       } else {
         continue;
       }
@@ -514,6 +518,47 @@ function attributeShape(ctx: RuleContext, facts: readonly AttributeFacts[], attr
   // Kept sorted between pops: a deque cannot be sorted (`heapq` would be the change).
   if (shape === "list" && facts.some((fact) => fact.ordered.includes(attribute))) return "other";
   return shape;
+}
+
+/**
+ * A reader's push-back buffer (`if self.pushback: return self.pushback.pop(0)`, filled only by a
+ * method whose whole body is `self.pushback.append(token)`): it holds what the caller gave back,
+ * a token or two, never a queue of work, and a reviewer would leave it a list.
+ */
+function lookaheadBuffer(call: Node, target: Node, facts: readonly AttributeFacts[], attribute: string): boolean {
+  const returned = call.parent;
+  const branch = returned?.type === "return_statement" ? returned.parent : null;
+  const guard = branch?.type === "block" ? branch.parent : null;
+  const condition = guard?.type === "if_statement" ? guard.childForFieldName("condition") : null;
+  if (!condition || unparenthesize(condition).text !== target.text) return false;
+  const growth = facts.flatMap((fact) => fact.grown.filter(([name]) => name === attribute));
+  return growth.length > 0 && growth.every(([, pushBack]) => pushBack);
+}
+
+/** Notes a call that adds to `self.<attribute>`, and whether it is a method that only hands back its one argument. */
+function recordGrowth(node: Node, facts: AttributeFacts): void {
+  if (node.type !== "call") return;
+  const callee = node.childForFieldName("function");
+  const grower = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : undefined;
+  const attribute = grower && GROWERS.has(grower) ? selfAttributeName(callee?.childForFieldName("object") ?? null) : undefined;
+  if (attribute === undefined) return;
+  facts.grown.push([attribute, grower === "append" && handsBackArgument(node)]);
+}
+
+/** `def push_token(self, token): self.pushback.append(token)`: the call is the method's only statement, appending a parameter. */
+function handsBackArgument(call: Node): boolean {
+  const args = call.childForFieldName("arguments")?.namedChildren ?? [];
+  const statement = call.parent;
+  const body = statement?.type === "expression_statement" ? statement.parent : null;
+  const method = body?.type === "block" ? body.parent : null;
+  if (args.length !== 1 || args[0]?.type !== "identifier" || method?.type !== "function_definition") return false;
+  const statements = body?.namedChildren.filter((child) => child && child.type !== "comment" && !isDocstring(child)) ?? [];
+  const parameters = method.childForFieldName("parameters")?.namedChildren ?? [];
+  return statements.length === 1 && parameters.some((parameter) => parameter?.type === "identifier" && parameter.text === args[0]?.text);
+}
+
+function isDocstring(statement: Node): boolean {
+  return statement.type === "expression_statement" && statement.namedChildren[0]?.type === "string";
 }
 
 /** Notes which `self.<attribute>` a call keeps in order. */

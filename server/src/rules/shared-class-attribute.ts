@@ -38,6 +38,26 @@ const MUTATORS = new Set([
 /** Names that announce a deliberately shared object. */
 const SHARED_NAMES = /cache|registry|memo|instances/i;
 
+/** What an author writes beside a class attribute that every instance is meant to share. */
+const SHARED_NOTE = /\bshar(?:e|ed|es|ing)\b|\b(?:all|every|each)\s+(?:\w+\s+)?instances?\b|\bclass[- ]wide\b|\bon purpose\b|\bintentional(?:ly)?\b|\bdeliberate(?:ly)?\b/i;
+
+/**
+ * The author says the sharing is meant: a comment at the end of the attribute's line, or in the
+ * block of comment lines right above it. A reviewer would not move such an attribute.
+ */
+function documentedAsShared(statement: Node): boolean {
+  const next = statement.nextNamedSibling;
+  if (next?.type === "comment" && next.startPosition.row === statement.endPosition.row && SHARED_NOTE.test(next.text)) return true;
+  let row = statement.startPosition.row;
+  // A comment above a block's first statement is parsed as the class's child, before the block.
+  const first = statement.previousNamedSibling ?? (statement.parent?.type === "block" ? statement.parent.previousNamedSibling : null);
+  for (let above = first; above?.type === "comment" && above.endPosition.row === row - 1; above = above.previousNamedSibling) {
+    if (SHARED_NOTE.test(above.text)) return true;
+    row = above.startPosition.row;
+  }
+  return false;
+}
+
 interface Candidate {
   name: string;
   /** What the value builds: `list`, `dict`, `deque`... */
@@ -134,7 +154,7 @@ function checkClass(ctx: RuleContext, owner: Node, method?: Node): Finding[] {
   const findings: Finding[] = [];
   for (const candidate of reportable) {
     if (assigned.has(candidate.name) || sharedOnPurpose.has(candidate.name)) continue;
-    if (SHARED_NAMES.test(candidate.name)) continue;
+    if (SHARED_NAMES.test(candidate.name) || documentedAsShared(candidate.statement)) continue;
     // The first method that changes it reports it; when that method is another unit's, that unit does.
     const first = methods.find((method) => method.use.instance?.mutated.includes(candidate.name));
     const mutation = first?.mutations?.get(candidate.name);
