@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { defineFact, forEachUnitNodeOfType } from "../analysis/model/facts";
 import { decoratorsOf, methodKindOf } from "../analysis/model/class-members";
 import { defineQuery } from "../analysis/model/semantic-model";
 import { containsYield, definitionOf, enclosingDefinition, isAsyncDef, parameterNames } from "../analysis/support/syntax";
@@ -57,8 +57,7 @@ const CLASS_METHODS = defineFact("coroutine-not-awaited:class-methods", (nodes, 
       if (method && name && isAsyncDef(method) && containsYield(method)) facts.generators.push(name);
     }
   }
-  forEachUnitNode(nodes, unit, (node) => {
-    if (node.type !== "assignment" && node.type !== "augmented_assignment") return;
+  forEachUnitNodeOfType(nodes, unit, ["assignment", "augmented_assignment"], (node) => {
     const left = node.childForFieldName("left");
     if (left) facts.assigned.push(...assignedAttributes(left));
   });
@@ -91,7 +90,9 @@ export const coroutineNotAwaitedRule: Rule = {
   },
   check(ctx) {
     const findings: Finding[] = [];
+    const inAsync = asyncRanges(ctx);
     for (const call of ctx.nodes("call")) {
+      if (inAsync && !inAsync.some(([start, end]) => call.startIndex >= start && call.startIndex < end)) continue;
       if (!isDroppedStatement(call)) continue;
       // Only calls run directly by an `async def` body (not a nested def, lambda or class body) are judged.
       const method = enclosingDefinition(call);
@@ -111,6 +112,25 @@ export const coroutineNotAwaitedRule: Rule = {
     return findings;
   },
 };
+
+/**
+ * Where the unit's `async def`s lie, as [start, end) offsets: a call outside them cannot be judged,
+ * and most units have none, so their calls need no walk up the tree (each step up costs a search
+ * from the root in tree-sitter). Undefined for a class's own statements, whose methods' nodes are
+ * other units': their calls are few, and are judged as before.
+ */
+function asyncRanges(ctx: RuleContext): [number, number][] | undefined {
+  if (ctx.unit.kind === "class" || ctx.unit.nodes.length === 0) return undefined;
+  const ranges: [number, number][] = [];
+  for (const top of ctx.unit.nodes) {
+    // An `async def` under this statement has its keyword in the statement's text.
+    if (!top.text.includes("async")) continue;
+    for (const definition of top.descendantsOfType("function_definition")) {
+      if (definition && isAsyncDef(definition)) ranges.push([definition.startIndex, definition.endIndex]);
+    }
+  }
+  return ranges;
+}
 
 /** True when the call is a whole expression statement (parentheses allowed), so its value is thrown away. */
 function isDroppedStatement(call: Node): boolean {

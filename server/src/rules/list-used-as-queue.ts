@@ -3,7 +3,7 @@ import type { Rule } from "./rule";
 import type { Finding } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Binding, Scope } from "../analysis/model/scope";
-import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { defineFact, forEachUnitNodeOfType } from "../analysis/model/facts";
 import { decoratorsOf } from "../analysis/model/class-members";
 import { buildsList } from "../analysis/support/built-kind";
 import { unparenthesize } from "../analysis/support/syntax";
@@ -61,8 +61,8 @@ const SELF_ATTRIBUTES = defineFact("list-used-as-queue:self-attributes", (nodes,
 /** The plain names `x` of every `x.pop(...)` in a unit, for lists that live at module level. */
 const POPPED_NAMES = defineFact("list-used-as-queue:popped-names", (nodes, unit): string[] => {
   const names = new Set<string>();
-  forEachUnitNode(nodes, unit, (node) => {
-    const holder = node.type === "call" ? poppedHolder(node) : undefined;
+  forEachUnitNodeOfType(nodes, unit, ["call"], (node) => {
+    const holder = poppedHolder(node);
     if (holder?.type === "identifier") names.add(holder.text);
   });
   return [...names].sort();

@@ -4,7 +4,7 @@ import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import type { Owner } from "../analysis/model/semantic-model";
 import type { Scope } from "../analysis/model/scope";
-import { defineFact, forEachUnitNode, type UnitShape } from "../analysis/model/facts";
+import { defineFact, forEachUnitNodeOfType, type UnitShape } from "../analysis/model/facts";
 import { aloneOnItsLines, indentRows, indentUnit } from "../analysis/support/indentation";
 import { methodClass } from "../analysis/model/semantic-model";
 import { unparenthesize } from "../analysis/support/syntax";
@@ -357,7 +357,7 @@ const SELF_CLOSES = defineFact("open-without-with:self-closes", (nodes, unit) =>
 function selfCloses(nodes: readonly Node[], unit: UnitShape): SelfCloses {
   const closed = new Set<string>();
   const wrapped = new Map<string, [string, string]>();
-  forEachUnitNode(nodes, unit, (node) => {
+  forEachUnitNodeOfType(nodes, unit, ["with_item", "call"], (node) => {
     if (node.type === "with_item") {
       const value = withItemValue(node);
       for (const each of value ? [value, ...value.descendantsOfType("attribute")] : []) {
@@ -513,8 +513,7 @@ interface ClosingFunction {
 
 const CLOSING_FUNCTIONS = defineFact("open-without-with:closing-functions", (nodes, unit): ClosingFunction[] => {
   const functions: ClosingFunction[] = [];
-  forEachUnitNode(nodes, unit, (node) => {
-    if (node.type !== "function_definition") return;
+  forEachUnitNodeOfType(nodes, unit, ["function_definition"], (node) => {
     const owner = methodClass(node);
     const parent = node.parent?.type === "decorated_definition" ? node.parent.parent : node.parent;
     if (!owner && parent?.type !== "module") return;

@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Rule } from "./rule";
 import type { Fix } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
-import { defineFact, forEachUnitNode } from "../analysis/model/facts";
+import { defineFact, forEachUnitNodeOfType } from "../analysis/model/facts";
 import { boundValues } from "../analysis/support/bound-values";
 import { isMainGuard, positionalArguments, runsOnImport, topStatement } from "../analysis/support/syntax";
 
@@ -97,8 +97,8 @@ function isFork(argument: Node | undefined): boolean {
  */
 const FORK_CALLEES = defineFact("process-without-main-guard:fork-callees", (nodes, unit) => {
   const callees = new Set<string>();
-  forEachUnitNode(nodes, unit, (node) => {
-    if (node.type !== "call" || node.hasError) return;
+  forEachUnitNodeOfType(nodes, unit, ["call"], (node) => {
+    if (node.hasError) return;
     const callee = node.childForFieldName("function");
     if ((callee?.type === "identifier" || callee?.type === "attribute") && isFork(positionalArguments(node)?.[0])) callees.add(callee.text.replace(/\s+/g, ""));
   });

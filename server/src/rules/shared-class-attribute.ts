@@ -148,7 +148,7 @@ function checkClass(ctx: RuleContext, owner: Node, method?: Node): Finding[] {
   // Reached through the class anywhere in it (any method, whatever its kind): shared on purpose.
   const sharedOnPurpose = new Set([...references.attributes, ...all.flatMap((method) => method.use.viaClass)]);
   for (const statement of body.namedChildren) {
-    if (statement && definitionOf(statement)?.type !== "function_definition") for (const name of reachedThroughClass(statement)) sharedOnPurpose.add(name);
+    if (statement && definitionOf(statement)?.type !== "function_definition") for (const name of reachedThroughClass(statement.descendantsOfType("attribute"))) sharedOnPurpose.add(name);
   }
 
   const findings: Finding[] = [];
@@ -253,20 +253,25 @@ function boundNames(node: Node): string[] {
     if (target.type === "identifier") names.push(target.text);
     else if (target.type !== "attribute" && target.type !== "subscript") for (const child of target.namedChildren) targets(child);
   };
-  const visit = (current: Node): void => {
-    if (current.type === "function_definition" || current.type === "class_definition") {
+  // Found inside the WebAssembly, in document order and parents first, instead of a walk of
+  // every node (a long literal on the right of `=` holds many). A definition's subtree is the run
+  // of nodes that start before its end: none of these types is ever empty.
+  let skipEnd = -1;
+  for (const current of node.descendantsOfType(BINDING_TYPES)) {
+    if (!current || current.startIndex < skipEnd) continue;
+    const type = current.type;
+    if (type === "function_definition" || type === "class_definition") {
       const name = current.childForFieldName("name")?.text;
       if (name) names.push(name);
-      return;
+      skipEnd = current.endIndex;
+      continue;
     }
-    if (current.type === "assignment" || current.type === "augmented_assignment" || current.type === "for_statement") {
-      targets(current.childForFieldName("left"));
-    }
-    for (const child of current.namedChildren) if (child) visit(child);
-  };
-  visit(node);
+    targets(current.childForFieldName("left"));
+  }
   return names;
 }
+
+const BINDING_TYPES = ["function_definition", "class_definition", "assignment", "augmented_assignment", "for_statement"];
 
 /** What a method does with the class's attributes: plain data, so a method's unit can give it as a fact. */
 interface MethodUse {
@@ -354,8 +359,19 @@ function instanceAttribute(node: Node | null, receiver: string): string | undefi
   return node.childForFieldName("attribute")?.text;
 }
 
+/** The node types `scanMethod` acts on, or whose subtree it may have to leave out. */
+const ATTRIBUTE_WORDS = /cls|type|__class__|__dict__/;
+const SCANNED_TYPES = ["class_definition", "function_definition", "lambda", "assignment", "augmented_assignment", "for_statement", "delete_statement", "call", "attribute"];
+
 function scanMethod(statement: Node, method: Node): ScannedMethod {
-  const viaClass = reachedThroughClass(statement);
+  // One search inside the WebAssembly gives both the statement's attributes (for `viaClass`) and
+  // the body's nodes of interest: a walk of every node from JavaScript costs several times more.
+  // Attributes matter only through `cls`, `type(...)`, `__class__` or `__dict__`, and most
+  // methods name none of them: then their many attributes need not be looked at.
+  const types = ATTRIBUTE_WORDS.test(statement.text) ? SCANNED_TYPES : SCANNED_TYPES.filter((type) => type !== "attribute");
+  const found: [Node, string][] = [];
+  for (const node of statement.descendantsOfType(types)) if (node) found.push([node, node.type]);
+  const viaClass = reachedThroughClass(found.filter(([, type]) => type === "attribute").map(([node]) => node));
   const receiver = firstParameter(method);
   const mutations = new Map<string, Node>();
   if (!receiver) return { use: { viaClass, instance: null }, mutations };
@@ -370,68 +386,75 @@ function scanMethod(statement: Node, method: Node): ScannedMethod {
     if (name) assigned.add(name);
     else if (target.type !== "attribute" && target.type !== "subscript") for (const child of target.namedChildren) assignTargets(child);
   };
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === "class_definition") continue;
-      // A nested function or lambda with a parameter of that name sees another object.
-      if (child.type === "function_definition" || child.type === "lambda") {
-        const parameters = child.childForFieldName("parameters");
-        if (parameters && parameterNames(parameters).includes(receiver)) continue;
+  const body = method.childForFieldName("body");
+  if (!body) return { use: { viaClass, instance: { assigned: [], mutated: [], dynamic } }, mutations };
+  const bodyStart = body.startIndex;
+  const bodyEnd = body.endIndex;
+  // The search gives nodes in document order, parents first: a left-out subtree is the run of
+  // nodes that start before its end (none of these types is ever empty).
+  let skipEnd = -1;
+  for (const [child, type] of found) {
+    const start = child.startIndex;
+    // Starting inside the body is being inside it: none of these types is ever empty.
+    if (start < bodyStart || start >= bodyEnd || start < skipEnd) continue;
+    if (type === "class_definition") {
+      skipEnd = child.endIndex;
+      continue;
+    }
+    // A nested function or lambda with a parameter of that name sees another object.
+    if (type === "function_definition" || (type === "lambda" && child.isNamed)) {
+      const parameters = child.childForFieldName("parameters");
+      if (parameters && parameterNames(parameters).includes(receiver)) skipEnd = child.endIndex;
+      continue;
+    }
+    switch (type) {
+      case "assignment": {
+        const left = child.childForFieldName("left");
+        assignTargets(left);
+        if (left?.type === "subscript") mutate(instanceAttribute(left.childForFieldName("value"), receiver), child);
+        break;
       }
-      switch (child.type) {
-        case "assignment": {
-          const left = child.childForFieldName("left");
-          assignTargets(left);
-          if (left?.type === "subscript") mutate(instanceAttribute(left.childForFieldName("value"), receiver), child);
-          break;
-        }
-        case "augmented_assignment": {
-          const left = child.childForFieldName("left");
-          const direct = instanceAttribute(left, receiver);
-          // `self.items += [...]` extends the shared list in place before rebinding the name.
-          if (direct) mutate(direct, child);
-          else if (left?.type === "subscript") mutate(instanceAttribute(left.childForFieldName("value"), receiver), child);
-          break;
-        }
-        case "for_statement":
-          assignTargets(child.childForFieldName("left"));
-          break;
-        case "delete_statement":
-          for (const target of child.namedChildren) {
-            if (target?.type === "subscript") mutate(instanceAttribute(target.childForFieldName("value"), receiver), child);
-            else if (target?.type === "expression_list") {
-              for (const item of target.namedChildren) {
-                if (item?.type === "subscript") mutate(instanceAttribute(item.childForFieldName("value"), receiver), child);
-              }
+      case "augmented_assignment": {
+        const left = child.childForFieldName("left");
+        const direct = instanceAttribute(left, receiver);
+        // `self.items += [...]` extends the shared list in place before rebinding the name.
+        if (direct) mutate(direct, child);
+        else if (left?.type === "subscript") mutate(instanceAttribute(left.childForFieldName("value"), receiver), child);
+        break;
+      }
+      case "for_statement":
+        assignTargets(child.childForFieldName("left"));
+        break;
+      case "delete_statement":
+        for (const target of child.namedChildren) {
+          if (target?.type === "subscript") mutate(instanceAttribute(target.childForFieldName("value"), receiver), child);
+          else if (target?.type === "expression_list") {
+            for (const item of target.namedChildren) {
+              if (item?.type === "subscript") mutate(instanceAttribute(item.childForFieldName("value"), receiver), child);
             }
           }
-          break;
-        case "call": {
-          const callee = child.childForFieldName("function");
-          if (callee?.type === "attribute" && MUTATORS.has(callee.childForFieldName("attribute")?.text ?? "")) {
-            mutate(instanceAttribute(callee.childForFieldName("object"), receiver), child);
-          }
-          if (callee?.type === "identifier" && (callee.text === "setattr" || callee.text === "vars")) dynamic = true;
-          break;
         }
-        case "attribute":
-          if (instanceAttribute(child, receiver) === "__dict__") dynamic = true;
-          break;
+        break;
+      case "call": {
+        const callee = child.childForFieldName("function");
+        if (callee?.type === "attribute" && MUTATORS.has(callee.childForFieldName("attribute")?.text ?? "")) {
+          mutate(instanceAttribute(callee.childForFieldName("object"), receiver), child);
+        }
+        if (callee?.type === "identifier" && (callee.text === "setattr" || callee.text === "vars")) dynamic = true;
+        break;
       }
-      visit(child);
+      case "attribute":
+        if (instanceAttribute(child, receiver) === "__dict__") dynamic = true;
+        break;
     }
-  };
-  const body = method.childForFieldName("body");
-  if (body) visit(body);
+  }
   return { use: { viaClass, instance: { assigned: [...assigned], mutated: [...mutations.keys()], dynamic } }, mutations };
 }
 
-/** Attributes a statement reaches through the class: `cls.items`, `type(self).items`, `self.__class__.items`. */
-function reachedThroughClass(statement: Node): string[] {
+/** Of these `attribute` nodes, the attributes reached through the class: `cls.items`, `type(self).items`, `self.__class__.items`. */
+function reachedThroughClass(attributes: readonly (Node | null)[]): string[] {
   const names = new Set<string>();
-  // The search runs inside the WebAssembly, cheaper than a walk of every node.
-  for (const node of statement.descendantsOfType("attribute")) {
+  for (const node of attributes) {
     const object = node?.childForFieldName("object");
     const attribute = node?.childForFieldName("attribute")?.text;
     const viaClass =
@@ -465,7 +488,8 @@ function referencesIn(nodes: readonly Node[], holes: readonly { start: number; e
   for (const identifier of nodes.flatMap((node) => node.descendantsOfType("identifier"))) {
     if (!identifier || holes.some((hole) => identifier.startIndex >= hole.start && identifier.startIndex < hole.end)) continue;
     const parent = identifier.parent;
-    if (parent?.type === "attribute") {
+    const parentType = parent?.type;
+    if (parent && parentType === "attribute") {
       const object = parent.childForFieldName("object");
       // `Owner.items`, and `<expr>.Owner.items`.
       const attribute = object?.id === identifier.id
@@ -475,7 +499,7 @@ function referencesIn(nodes: readonly Node[], holes: readonly { start: number; e
           : null;
       if (attribute) attributes.add(JSON.stringify([identifier.text, attribute.text]));
     }
-    if (usedAsValue(identifier)) values.add(identifier.text);
+    if (parent && parentType && usedAsValue(identifier, parent, parentType)) values.add(identifier.text);
   }
   return { values: [...values], attributes: [...attributes].map((pair) => JSON.parse(pair) as [string, string]) };
 }
@@ -507,10 +531,8 @@ function classReferences(ctx: RuleContext, owner: Node, ownerName: string): { va
 }
 
 /** An identifier read as a value: not a call's callee, a definition's name, a base class, an attribute's object... */
-function usedAsValue(identifier: Node): boolean {
-  const parent = identifier.parent;
-  if (!parent) return false;
-  switch (parent.type) {
+function usedAsValue(identifier: Node, parent: Node, parentType: string): boolean {
+  switch (parentType) {
     case "call":
     case "attribute":
     case "class_definition":
@@ -527,7 +549,7 @@ function usedAsValue(identifier: Node): boolean {
     case "generic_type":
     case "global_statement":
     case "nonlocal_statement":
-      return parent.type === "keyword_argument" ? (parent.childForFieldName("value")?.equals(identifier) ?? false) : false;
+      return parentType === "keyword_argument" ? (parent.childForFieldName("value")?.equals(identifier) ?? false) : false;
     case "argument_list": {
       // Base classes, and isinstance(x, Owner) / issubclass(...), only inspect the class.
       const call = parent.parent;
