@@ -6,7 +6,7 @@ import type { Binding, Scope } from "../analysis/model/scope";
 import { defineFact, forEachUnitNodeOfType } from "../analysis/model/facts";
 import { decoratorsOf } from "../analysis/model/class-members";
 import { buildsList } from "../analysis/support/built-kind";
-import { unparenthesize } from "../analysis/support/syntax";
+import { isDocstring, unparenthesize } from "../analysis/support/syntax";
 
 /** What the visible bindings say a name holds. */
 type Shape = "list" | "other" | "unknown";
@@ -557,9 +557,6 @@ function handsBackArgument(call: Node): boolean {
   return statements.length === 1 && parameters.some((parameter) => parameter?.type === "identifier" && parameter.text === args[0]?.text);
 }
 
-function isDocstring(statement: Node): boolean {
-  return statement.type === "expression_statement" && statement.namedChildren[0]?.type === "string";
-}
 
 /** Notes which `self.<attribute>` a call keeps in order. */
 function recordOrdering(node: Node, facts: AttributeFacts): void {

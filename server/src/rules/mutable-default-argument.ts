@@ -3,7 +3,7 @@ import type { Rule } from "./rule";
 import type { Fix, TextEdit } from "../analysis/finding";
 import type { RuleContext } from "../analysis/rule-context";
 import { mutableKind } from "../analysis/support/built-kind";
-import { referencedNames } from "../analysis/support/syntax";
+import { isDocstring, referencedNames } from "../analysis/support/syntax";
 
 export const mutableDefaultArgumentRule: Rule = {
   code: "PYM020",
@@ -112,11 +112,6 @@ function isStub(fn: Node): boolean {
   });
 }
 
-function isDocstring(statement: Node): boolean {
-  if (statement.type !== "expression_statement" || statement.namedChildCount !== 1) return false;
-  const expression = statement.namedChild(0);
-  return expression?.type === "string" || expression?.type === "concatenated_string";
-}
 
 /**
  * The default is evaluated where the `def` stands; the body runs in the function's own scope

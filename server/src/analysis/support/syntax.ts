@@ -155,3 +155,10 @@ export function parameterNames(parameters: Node): string[] {
   }
   return names;
 }
+
+/** A statement that is only a string literal: a docstring where it opens a body. */
+export function isDocstring(statement: Node): boolean {
+  if (statement.type !== "expression_statement" || statement.namedChildCount !== 1) return false;
+  const expression = statement.namedChild(0);
+  return expression?.type === "string" || expression?.type === "concatenated_string";
+}
